@@ -1,0 +1,46 @@
+# Moodmix: the two commands a newcomer needs are `make demo` and `make test`.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+VENV_OK := .venv/.installed
+
+.PHONY: demo test test-fast lint format venv system-deps models corpus stop clean-var
+
+$(VENV_OK): requirements.txt requirements-dev.txt
+	python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV_OK) ## create .venv and install the pinned requirements
+
+system-deps: ## Debian packages for rendering the corpus and speech (fluidsynth, soundfont, espeak-ng)
+	scripts/system-deps.sh
+
+demo: $(VENV_OK) ## set up and run Moodmix with a demo catalogue at http://127.0.0.1:8000 (Ctrl-C stops)
+	scripts/demo.sh
+
+test: $(VENV_OK) ## the whole test suite, slow tests included (real PostgreSQL, real Celery worker)
+	$(PY) -m pytest
+
+test-fast: $(VENV_OK) ## everything but the tests marked slow
+	$(PY) -m pytest -m "not slow"
+
+lint: $(VENV_OK)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: $(VENV_OK)
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+corpus: $(VENV_OK) ## build the offline training corpus under var/corpus
+	$(PY) -m ml.corpus build --out var/corpus
+
+models: corpus ## train, evaluate and write the default model bundle into ml/bundles/
+	scripts/train-default-model.sh
+
+stop: ## stop the embedded PostgreSQL
+	DEBUG=1 $(PY) manage.py dbserver stop
+
+clean-var: stop ## delete all runtime state (database, media, broker folders)
+	rm -rf var

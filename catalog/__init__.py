@@ -1,0 +1,1 @@
+"""The catalogue: artists, tracks, their audio files and the analysis status of each track."""

@@ -1,0 +1,47 @@
+"""Forms of the catalogue pages."""
+
+from django import forms
+
+from catalog.choices import TrackStatus, Visibility
+
+__all__ = ["TrackFilterForm", "UploadForm"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files (Django's documented recipe); cleans to a list."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    """Audio files to add to the catalogue. The page sends one file per request to show per-file progress;
+    without JavaScript the browser sends them all at once and each is ingested in turn."""
+
+    files = MultipleFileField(label="Audio files")
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        required=False,
+        help_text="Private tracks are visible only to you.",
+    )
+
+    def clean_visibility(self) -> Visibility:
+        return Visibility(self.cleaned_data["visibility"] or Visibility.PRIVATE)
+
+
+class TrackFilterForm(forms.Form):
+    """Search and filters of the catalogue list (GET)."""
+
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TrackStatus.choices])

@@ -1,0 +1,197 @@
+"""Tracks: one uploaded audio file, its metadata and the state of its analysis."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from catalog.choices import TrackErrorCode, TrackStatus, Visibility
+from catalog.models.artists import Artist
+
+__all__ = ["Track", "TrackQuerySet", "track_upload_to"]
+
+
+def track_upload_to(track: Track, filename: str) -> str:
+    """Store audio under ``tracks/<sha[:2]>/<sha>.<ext>``: content-addressed, so names never collide
+    and a listing of the folder never reveals uploaders' file names."""
+    extension = PurePath(filename).suffix.lower()
+    sha = track.content_sha256
+    return f"tracks/{sha[:2]}/{sha}{extension}"
+
+
+class TrackQuerySet(models.QuerySet["Track"]):
+    def visible_to(self, user) -> TrackQuerySet:
+        """Tracks ``user`` may see: public ones, their own, and everything for staff."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Track(models.Model):
+    """One piece of audio in the catalogue, stored once (by content hash) and analysed by a worker.
+
+    A track is created ``pending`` by the ingest service once its file is stored; the analysis task moves
+    it to ``analyzing`` and then ``analyzed`` or ``failed``. A failure is recorded as a stable
+    ``error_code`` plus a human ``error_detail`` and never deletes the file, so it can be re-analysed.
+    """
+
+    title = models.CharField(
+        verbose_name="title", max_length=255, help_text="From the title tag or file name."
+    )
+    artist = models.ForeignKey(
+        Artist,
+        verbose_name="artist",
+        on_delete=models.PROTECT,
+        related_name="tracks",
+        help_text="Credited artist (from the artist tag; 'Unknown artist' when absent).",
+    )
+    album = models.CharField(
+        verbose_name="album", max_length=255, blank=True, help_text="From the album tag."
+    )
+    genre_tag = models.CharField(
+        verbose_name="genre tag",
+        max_length=255,
+        blank=True,
+        help_text="The raw genre tag of the file, as written by whoever tagged it; not a predicted genre.",
+    )
+
+    audio_file = models.FileField(
+        verbose_name="audio file",
+        upload_to=track_upload_to,
+        max_length=255,
+        help_text="The stored upload, under MEDIA_ROOT/tracks/<sha[:2]>/. Kept even when analysis fails.",
+    )
+    original_filename = models.CharField(
+        verbose_name="original file name", max_length=255, help_text="File name as uploaded or imported."
+    )
+    content_sha256 = models.CharField(
+        verbose_name="SHA-256",
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 of the file's bytes (hex); the same file is never stored twice.",
+    )
+    size_bytes = models.PositiveBigIntegerField(
+        verbose_name="size (bytes)", help_text="Size of the stored file."
+    )
+    format = models.CharField(
+        verbose_name="format",
+        max_length=16,
+        help_text="Container/codec, from the file extension (e.g. flac).",
+    )
+    duration_s = models.FloatField(
+        verbose_name="duration (s)",
+        null=True,
+        blank=True,
+        help_text="Length in seconds: the container's figure at upload, then the exact length of the "
+        "decoded samples once analysed.",
+    )
+    sample_rate = models.PositiveIntegerField(
+        verbose_name="sample rate (Hz)", null=True, blank=True, help_text="Native sample rate of the file."
+    )
+    channels = models.PositiveSmallIntegerField(
+        verbose_name="channels", null=True, blank=True, help_text="Number of channels in the file."
+    )
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="owner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tracks",
+        help_text="Listener who uploaded the track; empty for imports without an owner.",
+    )
+    visibility = models.CharField(
+        verbose_name="visibility",
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+        help_text="Private tracks are seen only by their owner and staff.",
+    )
+
+    status = models.CharField(
+        verbose_name="status",
+        max_length=16,
+        choices=TrackStatus.choices,
+        default=TrackStatus.PENDING,
+        help_text="Analysis state: pending -> analyzing -> analyzed or failed.",
+    )
+    error_code = models.CharField(
+        verbose_name="error code",
+        max_length=32,
+        choices=TrackErrorCode.choices,
+        blank=True,
+        help_text="Stable machine-readable reason of a failed analysis; empty unless failed.",
+    )
+    error_detail = models.TextField(
+        verbose_name="error detail", blank=True, help_text="Human explanation of a failed analysis."
+    )
+    analysis_attempts = models.PositiveSmallIntegerField(
+        verbose_name="analysis attempts",
+        default=0,
+        help_text="How many times a worker started analysing this track since it was last queued; "
+        "bounds redeliveries after killed workers.",
+    )
+    loudness_lufs = models.FloatField(
+        verbose_name="loudness (LUFS)",
+        null=True,
+        blank=True,
+        help_text="Integrated loudness, ITU-R BS.1770 (K-weighted, gated), of the decoded mono signal at "
+        "22.05 kHz, computed by ml.features.",
+    )
+    peak_dbfs = models.FloatField(
+        verbose_name="peak (dBFS)",
+        null=True,
+        blank=True,
+        help_text="Sample peak of the decoded mono 22.05 kHz signal, in dB relative to full scale.",
+    )
+    waveform = models.JSONField(
+        verbose_name="waveform",
+        default=list,
+        blank=True,
+        help_text="Peak amplitudes in [0, 1] of equal slices of the track, drawn as the waveform.",
+    )
+    analyzed_at = models.DateTimeField(
+        verbose_name="analysed at", null=True, blank=True, help_text="When the last analysis succeeded."
+    )
+    created = models.DateTimeField(verbose_name="created", auto_now_add=True)
+    updated = models.DateTimeField(verbose_name="updated", auto_now=True)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "track"
+        verbose_name_plural = "tracks"
+        indexes = [
+            models.Index(fields=["status"], name="catalog_track_status_idx"),
+            models.Index(fields=["-created"], name="catalog_track_created_idx"),
+        ]
+        constraints = [
+            # The structured error exists exactly when the track failed: no stale codes on analysed tracks.
+            models.CheckConstraint(
+                condition=(Q(status=TrackStatus.FAILED) & ~Q(error_code=""))
+                | (~Q(status=TrackStatus.FAILED) & Q(error_code="")),
+                name="catalog_track_error_code_iff_failed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} - {self.artist}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:track-detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return TrackStatus(self.status).colour
+
+    @property
+    def is_final(self) -> bool:
+        return TrackStatus(self.status).is_final

@@ -1,0 +1,1 @@
+"""Domain work of the catalogue, callable without HTTP: ingest, tag reading, analysis."""

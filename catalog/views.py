@@ -1,0 +1,143 @@
+"""Catalogue pages: list, detail, audio, upload, and the JSON status endpoint the pages poll.
+
+Views stay thin: who may see what is ``Track.objects.visible_to``, ingest is ``catalog.services.ingest``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from catalog.choices import Visibility
+from catalog.forms import TrackFilterForm, UploadForm
+from catalog.models import Track
+from catalog.services.ingest import IngestError, ingest_file
+from catalog.streaming import AUDIO_CONTENT_TYPES, ranged_file_response
+
+__all__ = ["track_audio", "track_detail", "track_list", "track_status", "upload"]
+
+PAGE_SIZE = 25
+MAX_STATUS_IDS = 100
+
+
+@require_GET
+def track_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue: search over title, artist and album, filter by status, newest first."""
+    form = TrackFilterForm(request.GET)
+    tracks = Track.objects.visible_to(request.user).select_related("artist")
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            tracks = tracks.filter(
+                Q(title__icontains=query) | Q(artist__name__icontains=query) | Q(album__icontains=query)
+            )
+        if status := form.cleaned_data["status"]:
+            tracks = tracks.filter(status=status)
+    page = Paginator(tracks, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "catalog/track_list.html",
+        {"form": form, "page": page, "filter_query": filters.urlencode()},
+    )
+
+
+@require_GET
+def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    track = get_object_or_404(Track.objects.visible_to(request.user).select_related("artist", "owner"), pk=pk)
+    return render(request, "catalog/track_detail.html", {"track": track, "status": status_payload(track)})
+
+
+@require_GET
+def track_audio(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored audio, for the player; private tracks only for those who may see them."""
+    track = get_object_or_404(Track.objects.visible_to(request.user), pk=pk)
+    content_type = AUDIO_CONTENT_TYPES.get(track.format, "application/octet-stream")
+    return ranged_file_response(request, track.audio_file, content_type)
+
+
+@require_GET
+def track_status(request: HttpRequest) -> JsonResponse:
+    """``?ids=1,2,3`` -> ``{"tracks": [...]}``: the analysis state of the tracks the user may see."""
+    try:
+        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip()]
+    except ValueError:
+        return JsonResponse({"error": "ids must be comma-separated track ids"}, status=400)
+    if len(ids) > MAX_STATUS_IDS:
+        return JsonResponse({"error": f"at most {MAX_STATUS_IDS} ids per request"}, status=400)
+    tracks = Track.objects.visible_to(request.user).select_related("artist").filter(pk__in=ids)
+    return JsonResponse({"tracks": [status_payload(t) for t in tracks.order_by("pk")]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload audio files. Answers JSON to the page's per-file XHR (``Accept: application/json``), and
+    redirects with messages for a plain form post."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "GET":
+        return render(request, "catalog/upload.html", _upload_context(form))
+    if not form.is_valid():
+        if wants_json:
+            message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            return JsonResponse(
+                {"results": [{"ok": False, "error": {"code": "invalid", "message": message}}]}, status=400
+            )
+        return render(request, "catalog/upload.html", _upload_context(form), status=400)
+
+    visibility = form.cleaned_data["visibility"]
+    results = [_ingest_one(f, request.user, visibility) for f in form.cleaned_data["files"]]
+    if wants_json:
+        accepted = sum(r["ok"] for r in results)
+        status = 201 if accepted == len(results) else 400 if accepted == 0 else 200
+        return JsonResponse({"results": results}, status=status)
+    for result in results:
+        if result["ok"]:
+            messages.success(request, f"{result['filename']}: uploaded; analysis queued.")
+        else:
+            messages.error(request, f"{result['filename']}: {result['error']['message']}")
+    return redirect("catalog:upload")
+
+
+def status_payload(track: Track) -> dict:
+    """The JSON shape of one track's analysis state (status endpoint, upload page, detail page)."""
+    return {
+        "id": track.pk,
+        "title": track.title,
+        "artist": track.artist.name,
+        "status": track.status,
+        "status_label": track.get_status_display(),
+        "status_colour": track.status_colour,
+        "final": track.is_final,
+        "error_code": track.error_code or None,
+        "error_detail": track.error_detail or None,
+        "duration_s": track.duration_s,
+        "url": track.get_absolute_url(),
+    }
+
+
+def _ingest_one(uploaded, user, visibility: Visibility) -> dict:
+    try:
+        track = ingest_file(uploaded, owner=user, visibility=visibility)
+    except IngestError as exc:
+        error = {"code": exc.code.value, "message": exc.message}
+        if exc.existing is not None:
+            error["existing_url"] = exc.existing.get_absolute_url()
+        return {"filename": uploaded.name, "ok": False, "error": error}
+    return {"filename": uploaded.name, "ok": True, "track": status_payload(track)}
+
+
+def _upload_context(form: UploadForm) -> dict:
+    conf = settings.MOODMIX
+    return {
+        "form": form,
+        "max_bytes": conf["UPLOAD_MAX_BYTES"],
+        "allowed_formats": conf["ALLOWED_FORMATS"],
+    }

@@ -1,0 +1,148 @@
+"""Decoding files to mono float32 waveforms at the contract's sample rate, and cheap probing.
+
+soundfile (libsndfile 1.2: WAV, FLAC, OGG/Vorbis, MP3) reads first, seeking straight to `offset`;
+formats it cannot read fall back to librosa's audioread path (M4A/AAC and friends need ffmpeg on the
+host). Resampling uses soxr at high quality (`librosa.resample(res_type="soxr_hq")`).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import librosa
+import mutagen
+import numpy as np
+import soundfile as sf
+
+from ml.audio.errors import AudioError
+
+__all__ = ["AudioInfo", "SILENCE_PEAK", "check_wave", "load_audio", "probe"]
+
+# A peak below this (about -80 dBFS) is digital silence or dither: nothing a listener would call music.
+SILENCE_PEAK = 1e-4
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What `probe` learns from a file's header: duration in seconds, native sample rate in Hz,
+    channel count, and the container format as a lower-case name ("wav", "flac", "mp3", "mp4", ...)."""
+
+    duration: float
+    sample_rate: int
+    channels: int
+    format: str
+
+
+def probe(path: PathLike) -> AudioInfo:
+    """Read the header of `path` without decoding the audio.
+
+    Raises FileNotFoundError if there is no such file, AudioError("empty") for a zero-byte file or a
+    header announcing no samples, AudioError("undecodable") when neither libsndfile nor mutagen
+    recognises the container.
+    """
+    path = _existing_file(path)
+    try:
+        info = sf.info(str(path))
+        facts = AudioInfo(float(info.duration), int(info.samplerate), int(info.channels), info.format.lower())
+        frames = info.frames
+    except (sf.SoundFileError, RuntimeError):
+        facts, frames = _probe_with_mutagen(path), None
+    if frames == 0 or facts.duration <= 0:
+        raise AudioError("empty", f"{path.name} holds no audio samples")
+    return facts
+
+
+def _probe_with_mutagen(path: Path) -> AudioInfo:
+    try:
+        tagged = mutagen.File(str(path))
+    except mutagen.MutagenError as exc:
+        raise AudioError("undecodable", f"{path.name} is not a readable audio file: {exc}") from exc
+    info = getattr(tagged, "info", None)
+    if info is None or not getattr(info, "sample_rate", None):
+        raise AudioError("undecodable", f"{path.name} is not in an audio format Moodmix can read")
+    return AudioInfo(
+        duration=float(info.length),
+        sample_rate=int(info.sample_rate),
+        channels=int(getattr(info, "channels", 1) or 1),
+        format=type(tagged).__name__.lower(),
+    )
+
+
+def load_audio(
+    path: PathLike, sample_rate: int = 22050, offset: float = 0.0, duration: float | None = None
+) -> np.ndarray:
+    """Decode `path` from `offset` seconds for `duration` seconds (None: to the end) into a 1-D float32
+    mono waveform at `sample_rate` Hz (channels averaged, soxr resampling).
+
+    Raises FileNotFoundError if there is no such file, and AudioError with code "undecodable" (no decoder
+    reads it, or it holds non-finite samples), "empty" (no samples in the requested span) or "silent"
+    (peak below `SILENCE_PEAK` in the requested span).
+    """
+    if offset < 0 or (duration is not None and duration <= 0):
+        raise ValueError(f"offset must be >= 0 and duration > 0 or None (got {offset}, {duration})")
+    path = _existing_file(path)
+    try:
+        wave, native_rate = _read_soundfile(path, offset, duration)
+    except (sf.SoundFileError, RuntimeError):
+        wave, native_rate = _read_audioread(path, offset, duration)
+    if native_rate != sample_rate and wave.size:
+        wave = librosa.resample(wave, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
+    return check_wave(wave, what=path.name)
+
+
+def check_wave(wave: np.ndarray, *, what: str = "the waveform") -> np.ndarray:
+    """Validate a decoded mono waveform and return it as contiguous float32.
+
+    Raises ValueError if it is not 1-D, AudioError("empty") with no samples, AudioError("undecodable")
+    with NaN/inf samples, AudioError("silent") if its peak is below `SILENCE_PEAK`.
+    """
+    wave = np.ascontiguousarray(wave, dtype=np.float32)
+    if wave.ndim != 1:
+        raise ValueError(f"expected a 1-D mono waveform, got shape {wave.shape}")
+    if wave.size == 0:
+        raise AudioError("empty", f"{what} holds no audio samples")
+    if not np.isfinite(wave).all():
+        raise AudioError("undecodable", f"{what} decodes to non-finite samples")
+    peak = float(np.abs(wave).max())
+    if peak < SILENCE_PEAK:
+        raise AudioError("silent", f"{what} is silent (peak {peak:.1e} is below {SILENCE_PEAK:.0e})")
+    return wave
+
+
+def _existing_file(path: PathLike) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no audio file at {path}")
+    if path.stat().st_size == 0:
+        raise AudioError("empty", f"{path.name} is an empty file (0 bytes)")
+    return path
+
+
+def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    with sf.SoundFile(str(path)) as handle:
+        rate = handle.samplerate
+        start = round(offset * rate)
+        if handle.frames and start >= handle.frames:
+            return np.zeros(0, dtype=np.float32), rate
+        if start:
+            handle.seek(start)
+        count = -1 if duration is None else max(1, round(duration * rate))
+        data = handle.read(frames=count, dtype="float32", always_2d=True)
+    return data.mean(axis=1), rate
+
+
+def _read_audioread(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    # librosa.load retries soundfile (cheap failure) then audioread; its fallback warnings are expected here.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            wave, rate = librosa.load(str(path), sr=None, mono=True, offset=offset, duration=duration)
+    except Exception as exc:  # audioread raises a different class per backend; all mean "cannot decode"
+        raise AudioError("undecodable", f"{path.name} could not be decoded as audio: {exc}") from exc
+    return wave, int(rate)

@@ -1,0 +1,63 @@
+"""Architecture registry: backbones register under a name; `build_model` puts the shared heads on top.
+
+A bundle records the architecture name and its parameters, so `build_model(name, **params)` is the
+one way a model is made, both for training and for loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ml.models.net import Backbone, MoodmixNet
+
+__all__ = ["available_architectures", "build_model", "register_architecture"]
+
+BackboneFactory = Callable[..., Backbone]
+
+_ARCHITECTURES: dict[str, BackboneFactory] = {}
+
+# Parameters of the shared heads; everything else in **params goes to the backbone factory.
+HEAD_PARAMS = ("head_dropout",)
+
+
+def register_architecture(name: str) -> Callable[[BackboneFactory], BackboneFactory]:
+    """Decorator: register `factory(n_mels: int, **params) -> Backbone` under `name`."""
+
+    def decorate(factory: BackboneFactory) -> BackboneFactory:
+        if name in _ARCHITECTURES:
+            raise ValueError(f"architecture {name!r} is already registered")
+        _ARCHITECTURES[name] = factory
+        return factory
+
+    return decorate
+
+
+def available_architectures() -> tuple[str, ...]:
+    """Registered architecture names, sorted."""
+    return tuple(sorted(_ARCHITECTURES))
+
+
+def build_model(
+    name: str, *, n_moods: int, n_genres: int, embedding_dim: int = 128, n_mels: int = 96, **params
+) -> MoodmixNet:
+    """A freshly initialised `MoodmixNet` with the `name` backbone.
+
+    `params` are the backbone factory's keyword arguments, plus `head_dropout` for the heads. Raises
+    KeyError listing the registered names when `name` is unknown, TypeError for an unknown parameter.
+    """
+    try:
+        factory = _ARCHITECTURES[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown architecture {name!r}; available: {', '.join(available_architectures())}"
+        ) from None
+    head_params = {key: params.pop(key) for key in HEAD_PARAMS if key in params}
+    backbone = factory(n_mels=n_mels, **params)
+    return MoodmixNet(
+        backbone,
+        n_mels=n_mels,
+        n_moods=n_moods,
+        n_genres=n_genres,
+        embedding_dim=embedding_dim,
+        **head_params,
+    )

@@ -1,0 +1,94 @@
+"""`TrainConfig`: everything a training run depends on, saved with its checkpoints and model card."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+__all__ = ["TrainConfig", "DEFAULT_LOSS_WEIGHTS", "resolve_device"]
+
+DEFAULT_LOSS_WEIGHTS = {"mood": 1.0, "genre": 1.0, "speech": 0.5, "va": 0.5, "triplet": 1.0}
+
+
+@dataclass
+class TrainConfig:
+    """One training run.
+
+    Batches are `p_groups` x `k_clips` crops (see `GroupBatchSampler`); an epoch is
+    `batches_per_epoch` batches (default: about one crop per training clip). `lr` is the peak
+    learning rate of the `schedule` ("onecycle" or "cosine", per step). Training stops at `epochs`,
+    after `patience` epochs without improving the validation `monitor` (see
+    `ml.training.loop.MONITORS`), or when `max_minutes` of wall-clock time are spent (the epoch in
+    progress is cut short and still validated). `device` "auto" means CUDA when available.
+    `threads` sets `torch.set_num_threads` (default: all cores). Checkpoints and the metrics log go
+    to `work_dir` (default ``var/training/<version>``); the bundle goes to `out_dir`.
+
+    `init_from` names a bundle folder to fine-tune: training starts from its weights and keeps its
+    architecture, parameters, audio contract and label space (`architecture`, `arch_params` and
+    `embedding_dim` are then taken from the bundle, not from this config).
+    """
+
+    out_dir: Path
+    work_dir: Path | None = None
+    version: str = "moodmix-v1"
+    architecture: str = "tf_cnn"
+    arch_params: dict[str, Any] = field(default_factory=dict)
+    embedding_dim: int = 128
+    epochs: int = 30
+    p_groups: int = 8
+    k_clips: int = 4
+    batches_per_epoch: int | None = None
+    lr: float = 1e-3
+    weight_decay: float = 1e-2
+    schedule: str = "onecycle"
+    grad_clip: float = 5.0
+    loss_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LOSS_WEIGHTS))
+    margin: float = 0.2
+    mining: str = "batch_hard"
+    augment: str = "default"
+    seed: int = 0
+    max_minutes: float | None = None
+    patience: int = 5
+    monitor: str = "val_loss"
+    device: str = "auto"
+    threads: int | None = None
+    num_workers: int = 0
+    eval_batch_size: int = 8  # clips per validation batch (all their windows go through together)
+    cache_dir: Path | None = None
+    resume: bool = False
+    evaluate_test: bool = True
+    progress: bool = True
+    init_from: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.out_dir = Path(self.out_dir)
+        self.init_from = Path(self.init_from) if self.init_from else None
+        self.work_dir = Path(self.work_dir) if self.work_dir else Path("var") / "training" / self.version
+        self.cache_dir = Path(self.cache_dir) if self.cache_dir else None
+
+    @property
+    def batch_size(self) -> int:
+        return self.p_groups * self.k_clips
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (paths as strings)."""
+        return {
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in dataclasses.asdict(self).items()
+        }
+
+
+def resolve_device(name: str) -> torch.device:
+    """ "auto" -> CUDA if available else CPU; anything else is passed to `torch.device`."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def default_threads() -> int:
+    return os.cpu_count() or 1

@@ -1,0 +1,37 @@
+"""The Celery application: queues, routes and the reliability defaults every Moodmix task shares.
+
+- JSON only (no pickle: safe, and no C_FORCE_ROOT needed when workers run as root).
+- ``acks_late`` + prefetch 1: a message is acknowledged only after its task finished, so a worker killed
+  mid-task leaves the message to be redelivered; tasks are written to be idempotent for that reason.
+- Three queues: ``analysis`` (decode + models, CPU/GPU heavy), ``index`` (vector index rebuilds) and
+  ``default``; routes by task name so callers never pick queues by hand.
+"""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recommender.settings")
+
+app = Celery("moodmix")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_default_queue="default",
+    task_queues=[Queue("analysis"), Queue("index"), Queue("default")],
+    task_routes={
+        "catalog.analyze_track": {"queue": "analysis"},
+        "catalog.rebuild_index": {"queue": "index"},
+        "catalog.*": {"queue": "default"},
+    },
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+)
+app.autodiscover_tasks()

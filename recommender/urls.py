@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from recommender.health import healthz
+
+# Uploaded audio is never served straight from MEDIA_ROOT: catalog serves it after a permission check.
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("catalog.urls")),
+]

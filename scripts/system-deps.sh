@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages Moodmix needs beyond Python: FluidSynth + a General MIDI soundfont to render the corpus,
+# espeak-ng for synthetic speech, and Redis when no broker runs on this machine. Idempotent.
+set -euo pipefail
+need=()
+for pkg in fluidsynth fluid-soundfont-gm espeak-ng; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ! command -v redis-server >/dev/null 2>&1; then need+=(redis-server); fi
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi

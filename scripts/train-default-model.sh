@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Train, evaluate and write Moodmix's default model bundle (ml/bundles/moodmix-v1) from the offline corpus.
+# Seeded; sized to finish within about an hour on 2 CPU cores (a GPU is used when present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+[ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus
+$PY -m ml.train train \
+  --manifest var/corpus/manifest.jsonl \
+  --out ml/bundles/moodmix-v1 \
+  --version moodmix-v1 \
+  --arch tf_cnn \
+  --epochs "${EPOCHS:-60}" \
+  --max-minutes "${MAX_MINUTES:-45}" \
+  --patience 8 \
+  --seed 0 \
+  --threads "${THREADS:-2}"
+$PY -m ml.train evaluate --bundle ml/bundles/moodmix-v1 --manifest var/corpus/manifest.jsonl --split test

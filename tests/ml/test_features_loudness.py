@@ -1,0 +1,81 @@
+"""Integrated loudness per ITU-R BS.1770-4 and sample peak, on generated sines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ml.features import integrated_loudness, peak_dbfs
+from ml.features.loudness import k_weighting
+
+
+def sine(freq: float, peak: float, seconds: float, sr: int) -> np.ndarray:
+    t = np.arange(int(seconds * sr)) / sr
+    return (peak * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_k_weighting_rederived_at_48k_reproduces_the_table_in_bs1770():
+    (shelf_b, shelf_a), (hp_b, hp_a) = k_weighting(48000)
+    np.testing.assert_allclose(shelf_b, [1.53512485958697, -2.69169618940638, 1.19839281085285], atol=1e-10)
+    np.testing.assert_allclose(shelf_a, [1.0, -1.69065929318241, 0.73248077421585], atol=1e-10)
+    np.testing.assert_allclose(hp_b, [1.0, -2.0, 1.0])
+    np.testing.assert_allclose(hp_a, [1.0, -1.99004745483398, 0.99007225036621], atol=1e-10)
+
+
+def test_k_weighting_is_rederived_for_other_rates():
+    (shelf_22k, _), _ = k_weighting(22050)
+    (shelf_48k, _), _ = k_weighting(48000)
+    assert not np.allclose(shelf_22k, shelf_48k)
+    with pytest.raises(ValueError, match="too low"):
+        k_weighting(3000)
+
+
+@pytest.mark.parametrize("sr", [22050, 44100, 48000])
+def test_997_hz_sine_at_minus_20_dbfs_reads_minus_23_lufs(sr):
+    assert integrated_loudness(sine(997, 0.1, 5.0, sr), sr) == pytest.approx(-23.0, abs=0.2)
+
+
+def test_loudness_follows_level_in_decibels():
+    sr = 22050
+    quiet = integrated_loudness(sine(997, 0.05, 3.0, sr), sr)
+    loud = integrated_loudness(sine(997, 0.2, 3.0, sr), sr)
+    assert loud - quiet == pytest.approx(12.04, abs=0.05)
+
+
+def test_k_weighting_discounts_bass_and_lifts_treble():
+    sr = 22050
+    mid = integrated_loudness(sine(997, 0.1, 3.0, sr), sr)
+    assert integrated_loudness(sine(30, 0.1, 3.0, sr), sr) < mid - 3.0
+    assert 2.5 < integrated_loudness(sine(5000, 0.1, 3.0, sr), sr) - mid < 4.0
+
+
+def test_relative_gate_ignores_passages_more_than_10_lu_below_the_programme():
+    sr = 22050
+    loud, soft = sine(997, 0.1, 10.0, sr), sine(997, 0.01, 10.0, sr)  # -23 and -43 LUFS
+    gated = integrated_loudness(np.concatenate([loud, soft]), sr)
+    ungated_power_mean = -23.0 + 10 * np.log10((1 + 0.01) / 2)  # about -26 LUFS
+    assert gated == pytest.approx(-23.0, abs=0.3)
+    assert gated > ungated_power_mean + 2.0
+
+
+def test_absolute_gate_and_undefined_cases_read_minus_infinity():
+    sr = 22050
+    assert integrated_loudness(sine(997, 1e-4, 3.0, sr), sr) == float("-inf")  # about -83 LUFS < -70
+    assert integrated_loudness(np.zeros(sr, np.float32), sr) == float("-inf")
+    assert integrated_loudness(sine(997, 0.5, 0.3, sr), sr) == float("-inf")  # shorter than one 400 ms block
+
+
+def test_peak_dbfs_is_the_sample_peak():
+    assert peak_dbfs(sine(997, 0.5, 1.0, 22050)) == pytest.approx(-6.02, abs=0.01)
+    assert peak_dbfs(np.array([0.0, -1.0, 0.25], np.float32)) == pytest.approx(0.0)
+    assert peak_dbfs(np.zeros(100, np.float32)) == float("-inf")
+
+
+@pytest.mark.parametrize(
+    ("wave", "message"),
+    [(np.zeros((2, 22050), np.float32), "mono"), (np.array([], np.float32), "empty"),
+     (np.array([0.1, np.nan] * 11025, np.float32), "NaN")],
+)  # fmt: skip
+def test_rejects_what_is_not_a_mono_finite_waveform(wave, message):
+    with pytest.raises(ValueError, match=message):
+        integrated_loudness(wave, 22050)
