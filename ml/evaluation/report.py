@@ -38,4 +38,12 @@ def format_report(metrics: dict) -> str:
     if "mfcc_baseline" in retrieval:
         baseline = retrieval["mfcc_baseline"]
         lines.append(f"{'baseline':<12} mean-MFCC P@{baseline['k']} {_f(baseline['precision'])}")
+    for source, scores in metrics.get("retrieval_by_source", {}).items():
+        precision, baseline = scores["precision"], scores.get("mfcc_baseline")
+        versus = f"  vs mean-MFCC {_f(baseline['precision'])}" if baseline else ""
+        lines.append(
+            f"{source:<12} P@{precision['k']} {_f(precision['precision'])}{versus}"
+            f"  triplet acc {_f(scores['triplet_accuracy']['accuracy'])}"
+            f"  ({precision['queries']} clips, {scores['groups']} groups)"
+        )
     return "\n".join(lines)

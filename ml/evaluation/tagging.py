@@ -49,7 +49,7 @@ def multilabel_auc(
     skipped: list[str] = []
     for j, label in enumerate(labels):
         column = truth[:, j]
-        if column.min(initial=1) == column.max(initial=0):
+        if column.size == 0 or column.min() == column.max():  # nothing to rank: no rows, or one class
             skipped.append(label)
             continue
         per_label[label] = {

@@ -169,3 +169,8 @@ def test_mfcc_baseline_tells_harmonic_tones_from_hiss():
     hiss = [0.1 * np.diff(rng.standard_normal(sr + 1)).astype(np.float32) for _ in range(4)]
     result = mfcc_baseline(tones + hiss, ["tone"] * 4 + ["hiss"] * 4, sample_rate=sr, k=3)
     assert result["precision"] == 1.0 and result["queries"] == 8
+
+
+def test_a_head_with_no_known_rows_reports_none_instead_of_crashing():
+    result = multilabel_auc(np.zeros((3, 2)), np.ones((3, 2)), ["a", "b"], known=np.zeros(3, dtype=bool))
+    assert result["roc_auc_macro"] is None and result["skipped"] == ["a", "b"] and result["n_clips"] == 0

@@ -258,3 +258,29 @@ def test_bad_waveforms_raise_audio_errors(bundle):
     with pytest.raises(AudioError) as info:
         bundle.predict(music(0.4))
     assert info.value.code == "too_short"
+
+
+def test_evaluation_reports_retrieval_within_each_source_against_mean_mfccs(bundle, tmp_path):
+    """Same-soundtrack retrieval is asked among soundtrack clips only, with the baseline on the same clips."""
+    from ml.evaluation import precision_at_k
+    from ml.evaluation.bundle import evaluate_bundle
+    from ml.training.manifest import ManifestEntry
+
+    entries = []
+    for i, (source, group) in enumerate(
+        [("soundtrack", "a")] * 3 + [("soundtrack", "b")] * 3 + [("speech", "speech")] * 2
+    ):
+        path = tmp_path / f"clip{i}.wav"
+        sf.write(path, music(4.0, seed=i), SR)
+        speech = int(source == "speech")
+        entries.append(
+            ManifestEntry(path, source, f"p{i}", group, "test", None, None, None, None, speech, "CC0", 4.0)
+        )
+    metrics = evaluate_bundle(bundle, entries, k=2)
+    assert set(metrics["retrieval_by_source"]) == {"soundtrack"}  # speech has one group: nothing to find
+    soundtrack = metrics["retrieval_by_source"]["soundtrack"]
+    vectors = np.stack([bundle.predict(e.path).embedding for e in entries[:6]])
+    expected = precision_at_k(vectors, ["a"] * 3 + ["b"] * 3, k=2)["precision"]
+    assert soundtrack["precision"]["precision"] == pytest.approx(expected, abs=1e-6)
+    assert soundtrack["precision"]["queries"] == 6 and soundtrack["groups"] == 2
+    assert 0.0 <= soundtrack["mfcc_baseline"]["precision"] <= 1.0
