@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=5, help="k for precision@k, MAP@k and index recall@k")
     evaluate.add_argument("--no-mfcc", action="store_true", help="skip the mean-MFCC retrieval baseline")
     evaluate.add_argument("--json", type=Path, help="also write all metrics to this file")
+    evaluate.add_argument(
+        "--write-card", action="store_true", help="store the metrics under this split in the bundle's card"
+    )
     return main_parser
 
 
@@ -154,6 +157,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"[{args.split}]\n{format_report(metrics)}")
     if args.json:
         args.json.write_text(json.dumps(metrics, indent=2))
+    if args.write_card:
+        bundle.metrics = {**bundle.metrics, args.split: metrics}
+        bundle.save(args.bundle)
+        print(f"metrics for {args.split!r} written to {args.bundle}/card.json")
     return 0
 
 

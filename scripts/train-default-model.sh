@@ -15,4 +15,9 @@ $PY -m ml.train train \
   --patience 8 \
   --seed 0 \
   --threads "${THREADS:-2}"
-$PY -m ml.train evaluate --bundle ml/bundles/moodmix-v1 --manifest var/corpus/manifest.jsonl --split test
+# The trainer already evaluated val and test; this prints the report (with the mean-MFCC baselines) and
+# stores exactly what it printed in the card.
+for split in val test; do
+  $PY -m ml.train evaluate --bundle ml/bundles/moodmix-v1 --manifest var/corpus/manifest.jsonl \
+    --split "$split" --write-card --json "var/training/moodmix-v1/eval-$split.json"
+done

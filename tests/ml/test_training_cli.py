@@ -34,3 +34,33 @@ def test_evaluate_reports_an_empty_split(tmp_path, capsys):
     )
     code = main(["evaluate", "--bundle", str(tmp_path), "--manifest", str(tmp_path / "manifest.jsonl")])
     assert code == 2 and "no clips in split 'test'" in capsys.readouterr().err
+
+
+def test_evaluate_with_write_card_stores_what_it_printed_and_keeps_the_weights(tmp_path, capsys):
+    import json
+
+    import soundfile as sf
+
+    from ml.inference import ModelBundle
+    from tests.ml.test_inference_bundle import make_bundle, music
+
+    bundle_dir = make_bundle().save(tmp_path / "bundle")
+    before = (bundle_dir / "weights.pt").read_bytes()
+    lines = []
+    for i, speech in enumerate([0, 0, 1, 1]):
+        sf.write(tmp_path / f"c{i}.wav", music(3.0, seed=i), 22050)
+        group = "speech" if speech else "music"
+        lines.append(
+            json.dumps({"path": f"c{i}.wav", "source": "speech" if speech else "rendered", "piece": f"p{i}",
+                        "group": group, "split": "test", "moods": None, "genres": None, "valence": None,
+                        "arousal": None, "speech": speech, "duration": 3.0})
+        )  # fmt: skip
+    (tmp_path / "manifest.jsonl").write_text("\n".join(lines) + "\n")
+    args = ["evaluate", "--bundle", str(bundle_dir), "--manifest", str(tmp_path / "manifest.jsonl")]
+    assert main([*args, "--write-card", "--no-mfcc"]) == 0
+    printed = capsys.readouterr().out
+    card_metrics = ModelBundle.load(bundle_dir, device="cpu").metrics
+    assert "speech" in printed and card_metrics["test"]["speech"]["n_clips"] == 4
+    assert card_metrics["val"]["mood_auc"] == 0.75  # the other splits' figures are kept
+    assert ModelBundle.load(bundle_dir, device="cpu").card()["version"] == "moodmix-test-v1"
+    assert len((bundle_dir / "weights.pt").read_bytes()) == len(before)
