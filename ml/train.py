@@ -145,6 +145,7 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from ml.evaluation.bundle import evaluate_bundle
     from ml.evaluation.report import format_report
+    from ml.evaluation.targets import assess_targets, format_targets
     from ml.inference import ModelBundle
     from ml.training.manifest import filter_split, read_manifest
 
@@ -157,8 +158,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"[{args.split}]\n{format_report(metrics)}")
     if args.json:
         args.json.write_text(json.dumps(metrics, indent=2))
+    targets = assess_targets(metrics)
+    print(f"\n[targets on {args.split}]\n{format_targets(targets)}")
     if args.write_card:
         bundle.metrics = {**bundle.metrics, args.split: metrics}
+        bundle.card_extra = {
+            **bundle.card_extra,
+            "targets": {**bundle.card_extra.get("targets", {}), args.split: targets},
+        }
         bundle.save(args.bundle)
         print(f"metrics for {args.split!r} written to {args.bundle}/card.json")
     return 0

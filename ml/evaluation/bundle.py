@@ -53,6 +53,14 @@ def evaluate_bundle(
     mfccs = mfcc_matrix(audio, sample_rate=bundle.contract.sample_rate) if mfcc else None
     if mfccs is not None:
         metrics["retrieval"]["mfcc_baseline"] = mfcc_precision(mfccs, groups, k=k)
+    speech = np.array([np.nan if e.speech is None else e.speech for e in entries])
+    speech_scores = np.array([p.speech for p in predictions])
+    # Real recordings (soundtracks, telephony prompts) must pass on their own, not hidden among renders.
+    metrics["speech_by_source"] = {
+        source: binary_metrics(np.nan_to_num(speech[rows]), speech_scores[rows], ~np.isnan(speech[rows]))
+        for source in sorted(set(sources))
+        for rows in [sources == source]
+    }
     metrics["retrieval_by_source"] = {
         source: _source_retrieval(embeddings, mfccs, groups, sources == source, k=k, seed=seed)
         for source in sorted(set(sources))

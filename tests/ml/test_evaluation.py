@@ -174,3 +174,24 @@ def test_mfcc_baseline_tells_harmonic_tones_from_hiss():
 def test_a_head_with_no_known_rows_reports_none_instead_of_crashing():
     result = multilabel_auc(np.zeros((3, 2)), np.ones((3, 2)), ["a", "b"], known=np.zeros(3, dtype=bool))
     assert result["roc_auc_macro"] is None and result["skipped"] == ["a", "b"] and result["n_clips"] == 0
+
+
+def test_targets_compare_with_thresholds_and_with_the_baseline_of_the_same_run():
+    from ml.evaluation.targets import assess_targets, format_targets
+
+    metrics = {
+        "mood_family": {"roc_auc_macro": 0.9},
+        "genre": {"roc_auc_macro": 0.8},
+        "va": {"valence_r": 0.7, "arousal_r": None},
+        "speech_by_source": {"soundtrack": {"accuracy": 1.0}, "speech": {"accuracy": 0.97}},
+        "retrieval": {"triplet_accuracy": {"accuracy": 0.9}},
+        "retrieval_by_source": {
+            "soundtrack": {"precision": {"precision": 0.6}, "mfcc_baseline": {"precision": 0.6}}
+        },
+    }
+    met = {row["target"]: row["met"] for row in assess_targets(metrics)}
+    assert met["mood family macro ROC-AUC"] is True and met["valence Pearson r"] is True  # >= threshold
+    assert met["genre macro ROC-AUC"] is False and met["speech accuracy, speech clips"] is False
+    assert met["arousal Pearson r"] is None  # not measurable is not "met"
+    assert met["same-soundtrack P@5 beats mean-MFCC"] is False  # a tie with the baseline does not beat it
+    assert "MISSED" in format_targets(assess_targets(metrics))
