@@ -1,12 +1,15 @@
 """How fast one track is analysed on one CPU thread, and what batching the windows buys.
 
 Generates a synthetic track (chords, bass and drums; 3 minutes by default), writes it as FLAC, builds
-a fresh bundle (random weights: speed does not depend on training) and times, best of `--repeats`:
+a fresh bundle (random weights: speed does not depend on training), or loads `--bundle DIR` (e.g. the
+shipped ml/bundles/moodmix-v1), and times, best of `--repeats`:
 
 - decode: `load_audio` of the FLAC file to mono 22.05 kHz;
 - front end, forward: `LogMel` and the network over all windows, in passes of the bundle's default
   `windows_per_pass` (16 on the CPU);
 - total: `bundle.predict(path)` end to end (decode, windows, front end, forward, pooling);
+- signal features: `ml.features.compute_features` (tempo, key, loudness, energy, danceability), the
+  other half of a catalogue analysis, so "whole analysis" = total + features;
 - and, for the same windows, front end + forward run two other ways: one window per pass (the
   unbatched baseline) and every window in a single pass (the GPU default).
 
@@ -33,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ml import taxonomy  # noqa: E402
 from ml.audio import AudioContract, frame_windows, load_audio  # noqa: E402
+from ml.features import compute_features  # noqa: E402
 from ml.inference import ModelBundle  # noqa: E402
 from ml.models import build_model  # noqa: E402
 
@@ -67,20 +71,23 @@ def main() -> None:
     parser.add_argument("--architecture", default="tf_cnn")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--bundle", type=Path, help="a bundle folder to time instead of random weights")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
     contract = AudioContract()
     moods, genres = [m.name for m in taxonomy.moods()], list(taxonomy.genres())
-    model = build_model(args.architecture, n_moods=len(moods), n_genres=len(genres)).eval()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "track.flac"
         sf.write(path, synth_track(args.seconds, contract.sample_rate), contract.sample_rate)
-        ModelBundle(
-            f"bench-{args.architecture}", args.architecture, {}, contract, moods, genres, {}, model
-        ).save(Path(tmp) / "bundle")
-        bundle = ModelBundle.load(Path(tmp) / "bundle", device="cpu")
+        if args.bundle is None:
+            model = build_model(args.architecture, n_moods=len(moods), n_genres=len(genres)).eval()
+            ModelBundle(
+                f"bench-{args.architecture}", args.architecture, {}, contract, moods, genres, {}, model
+            ).save(Path(tmp) / "bundle")
+        bundle = ModelBundle.load(args.bundle or Path(tmp) / "bundle", device="cpu")
+        model, contract = bundle.model, bundle.contract
         bundle.predict(synth_track(5.0, contract.sample_rate))  # warm-up: first-call allocations
 
         wave = load_audio(path, sample_rate=contract.sample_rate)
@@ -104,10 +111,13 @@ def main() -> None:
             }
             analysis = {name: best_of(args.repeats, run) for name, run in ways.items()}
         total = best_of(args.repeats, lambda: bundle.predict(path))
+        compute_features(wave[: contract.sample_rate * 5], contract.sample_rate)  # warm-up: numba caches
+        features_s = best_of(args.repeats, lambda: compute_features(wave, contract.sample_rate))
 
     params = sum(p.numel() for p in model.parameters())
     print(
-        f"{args.architecture}: {params:,} parameters; {args.seconds:g} s track, {len(windows)} windows of "
+        f"{bundle.version} ({bundle.architecture}): {params:,} parameters; {args.seconds:g} s track, "
+        f"{len(windows)} windows of "
         f"{contract.window_seconds:g} s; torch {torch.__version__}, {args.threads} thread(s), "
         f"best of {args.repeats}"
     )
@@ -116,9 +126,12 @@ def main() -> None:
         ("front end", frontend),
         ("forward", forward),
         ("total", total),
+        ("features", features_s),
+        ("whole", total + features_s),
     ):
         print(f"  {name:<12} {seconds:7.3f} s")
-    print(f"real-time factor: {total / args.seconds:.4f} ({args.seconds / total:.0f}x faster than real time)")
+    whole = total + features_s
+    print(f"real-time factor: {whole / args.seconds:.4f} ({args.seconds / whole:.0f}x faster than real time)")
     print(f"forward throughput: {len(windows) / forward:.0f} windows/s")
     baseline = analysis["1 window per pass"]
     print("front end + forward, same windows:")
