@@ -18,6 +18,7 @@ from catalog.choices import Visibility
 from catalog.forms import TrackFilterForm, UploadForm
 from catalog.models import Track
 from catalog.services.ingest import IngestError, ingest_file
+from catalog.services.listing import row_tags
 from catalog.streaming import AUDIO_CONTENT_TYPES, ranged_file_response
 
 __all__ = ["track_audio", "track_detail", "track_list", "track_status", "upload"]
@@ -28,7 +29,8 @@ MAX_STATUS_IDS = 100
 
 @require_GET
 def track_list(request: HttpRequest) -> HttpResponse:
-    """The catalogue: search over title, artist and album, filter by status, newest first."""
+    """The catalogue: search over title, artist and album, filter by status, newest first; each row shows
+    the track's strongest mood families and top genre."""
     form = TrackFilterForm(request.GET)
     tracks = Track.objects.visible_to(request.user).select_related("artist")
     if form.is_valid():
@@ -39,6 +41,9 @@ def track_list(request: HttpRequest) -> HttpResponse:
         if status := form.cleaned_data["status"]:
             tracks = tracks.filter(status=status)
     page = Paginator(tracks, PAGE_SIZE).get_page(request.GET.get("page"))
+    tags = row_tags(page.object_list)
+    for track in page.object_list:
+        track.row_tags = tags[track.pk]
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(

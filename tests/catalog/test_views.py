@@ -71,12 +71,33 @@ def test_status_filter(client):
 def test_pagination_keeps_the_filters_and_the_query_count_is_bounded(client, django_assert_max_num_queries):
     TrackFactory.create_batch(30, album="Box set")
 
-    with django_assert_max_num_queries(3):  # count + one page of tracks joined with their artists
+    # count + one page of tracks joined with their artists + the page's moods + the page's genres
+    with django_assert_max_num_queries(5):
         page_two = client.get(LIST, {"q": "box", "page": 2})
 
     assert len(titles(page_two)) == 5
     assert "Page 2 of 2" in page_two.content.decode()
     assert 'href="?q=box&amp;page=1"' in page_two.content.decode()
+
+
+def test_each_row_names_the_strongest_mood_families_and_genre_with_editors_first(client):
+    from catalog.models import Mood, Verdict
+    from catalog.services.effective_tags import set_editor_verdict
+    from catalog.services.predictions import persist_analysis
+    from tests.catalog.model_outputs import make_features, make_prediction
+
+    analysed = TrackFactory(title="Night drive")
+    TrackFactory(title="Still queued")
+    moods, genres = {"serene": 0.6, "mournful": 0.4, "angry": 0.1}, {"ambient": 0.8, "jazz": 0.1}
+    persist_analysis(analysed, make_prediction("moodmix-v1", moods=moods, genres=genres), make_features())
+    set_editor_verdict(analysed, Mood.objects.get(name="angry"), Verdict.PRESENT, UserFactory(is_staff=True))
+
+    rows = {t.title: t.row_tags for t in client.get(LIST).context["page"].object_list}
+
+    assert [tag.term.name for tag in rows["Night drive"].families] == ["aggressive", "calm"]
+    assert rows["Night drive"].families[0].is_editor
+    assert rows["Night drive"].genre.term.name == "ambient"
+    assert rows["Still queued"].families == [] and rows["Still queued"].genre is None
 
 
 def test_detail_page_has_player_waveform_and_metadata(client):
