@@ -10,9 +10,10 @@ $PY -m ml.train train \
   --out ml/bundles/moodmix-v1 \
   --version moodmix-v1 \
   --arch tf_cnn \
-  --epochs "${EPOCHS:-60}" \
+  --epochs "${EPOCHS:-80}" \
   --max-minutes "${MAX_MINUTES:-45}" \
-  --patience 8 \
+  --patience 15 \
+  --loss-weights 'va=1' \
   --seed 0 \
   --threads "${THREADS:-2}"
 # The trainer already evaluated val and test; this prints the report (with the mean-MFCC baselines) and

@@ -38,7 +38,7 @@ class BuildConfig:
 
 
 FULL = BuildConfig(
-    rendered=726, rendered_s=(15, 18), espeak=110, asterisk=80, mixes=60, speech_s=(10, 25), soundtracks=True
+    rendered=1452, rendered_s=(15, 18), espeak=110, asterisk=80, mixes=60, speech_s=(10, 25), soundtracks=True
 )
 # A few clips of each offline source (no downloads), for tests and smoke runs: well under a minute.
 QUICK = BuildConfig(
