@@ -22,7 +22,8 @@ mkdir -p var/log
   >var/log/worker.log 2>&1 &
 pids+=($!)
 $PY -m ml.corpus demo-tracks --out var/demo-audio --count "${DEMO_TRACKS:-36}"
-$PY manage.py import_audio var/demo-audio --public
+# Only the audio: the folder also holds the soundtracks' LICENCES.md.
+find var/demo-audio -type f ! -name LICENCES.md -print0 | xargs -0 $PY manage.py import_audio --public
 $PY manage.py runserver 127.0.0.1:8000 --noreload &
 pids+=($!)
 echo "Moodmix is running at http://127.0.0.1:8000 (worker log: var/log/worker.log). Ctrl-C stops it."
