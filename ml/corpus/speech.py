@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -176,6 +177,11 @@ def build_speech(
     elif plan.kind == "espeak" and rng.random() < DEGRADED_SHARE:
         meta["channel"] = draw_degradation(rng, gaps=False)
     path = out / rel
+    # The bed is drawn from the clips of the split, so a corpus grown later would draw another one for
+    # a mix already written: the sidecar keeps the bed the file was really mixed over.
+    sidecar = path.with_suffix(".bed.json")
+    if plan.mix and path.exists() and sidecar.exists():
+        meta.update(json.loads(sidecar.read_text()))
     if not path.exists():
         wave = _speech_wave(plan, meta, rng, target_s, cache)
         if plan.mix:
@@ -185,6 +191,9 @@ def build_speech(
         elif "channel" in meta:
             wave = apply_degradation(wave, SAMPLE_RATE, meta["channel"], rng)
         write_clip(path, set_rms_dbfs(wave, level))
+        if plan.mix:
+            bed_keys = ("bed", "bed_piece", "speech_over_bed_db")
+            sidecar.write_text(json.dumps({key: meta[key] for key in bed_keys}) + "\n")
     return ClipRecord(
         path=str(rel),
         source="mix" if plan.mix else "speech",

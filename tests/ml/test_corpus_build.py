@@ -86,3 +86,20 @@ def test_cli_quick_build_validates(tmp_path):
         [*run, "validate", str(tmp_path / "manifest.jsonl")], cwd=ROOT, capture_output=True
     )
     assert check.returncode == 0, check.stdout
+
+
+def test_a_grown_corpus_keeps_the_bed_each_existing_mix_was_mixed_over(corpus, monkeypatch):
+    import ml.corpus.build as build
+
+    before = {
+        r["piece"]: r["meta"]["bed"] for r in read_manifest(corpus / "manifest.jsonl") if r["source"] == "mix"
+    }
+    # More rendered pieces change the pool the beds are drawn from; the written mixes must not change.
+    monkeypatch.setattr(
+        build, "QUICK", QUICK.__class__(**{**QUICK.__dict__, "rendered": QUICK.rendered + 10})
+    )
+    build_corpus(corpus, quick=True, seed=3, jobs=1, cache=corpus / "cache")
+    after = {
+        r["piece"]: r["meta"]["bed"] for r in read_manifest(corpus / "manifest.jsonl") if r["source"] == "mix"
+    }
+    assert after == before
