@@ -33,8 +33,8 @@ def evaluate_bundle(
     and return `evaluate_predictions` of the result, plus the mean-MFCC retrieval baseline.
 
     `batch_size` is windows per forward pass. With a `cache`, audio is read from it instead of decoded
-    again. `mfcc=False` skips the baseline
-    (it decodes and analyses every clip once more on the CPU).
+    again. `mfcc=False` skips the baselines (overall and per source; they decode and analyse every clip
+    once more on the CPU).
     """
     audio: list[Any] = [np.asarray(cache.get(e.path)) if cache else e.path for e in entries]
     predictions = bundle.predict_many(audio, batch_size=batch_size)
@@ -46,51 +46,16 @@ def evaluate_bundle(
         seed=seed,
     )
     metrics["model_version"] = bundle.version
-    ids = group_ids(entries)
-    groups = np.array([ids[e.group] for e in entries])
-    sources = np.array([e.source for e in entries])
-    embeddings = np.stack([np.asarray(p.embedding, dtype=np.float64) for p in predictions])
-    mfccs = mfcc_matrix(audio, sample_rate=bundle.contract.sample_rate) if mfcc else None
-    if mfccs is not None:
+    if mfcc:
+        ids = group_ids(entries)
+        groups = np.array([ids[e.group] for e in entries])
+        sources = np.array([e.source for e in entries])
+        mfccs = mfcc_matrix(audio, sample_rate=bundle.contract.sample_rate)
         metrics["retrieval"]["mfcc_baseline"] = mfcc_precision(mfccs, groups, k=k)
-    speech = np.array([np.nan if e.speech is None else e.speech for e in entries])
-    speech_scores = np.array([p.speech for p in predictions])
-    # Real recordings (soundtracks, telephony prompts) must pass on their own, not hidden among renders.
-    metrics["speech_by_source"] = {
-        source: binary_metrics(np.nan_to_num(speech[rows]), speech_scores[rows], ~np.isnan(speech[rows]))
-        for source in sorted(set(sources))
-        for rows in [sources == source]
-    }
-    metrics["retrieval_by_source"] = {
-        source: _source_retrieval(embeddings, mfccs, groups, sources == source, k=k, seed=seed)
-        for source in sorted(set(sources))
-        if len(set(groups[sources == source])) >= 2
-    }
+        for source, scores in metrics["retrieval_by_source"].items():
+            rows = sources == source
+            scores["mfcc_baseline"] = mfcc_precision(mfccs[rows], groups[rows], k=k)
     return metrics
-
-
-def _source_retrieval(
-    embeddings: np.ndarray,
-    mfccs: np.ndarray | None,
-    groups: np.ndarray,
-    rows: np.ndarray,
-    *,
-    k: int,
-    seed: int,
-) -> dict:
-    """Retrieval among the clips of one source only: for soundtracks, "does a clip find other tracks of
-    its own (unheard) soundtrack", the question the issue asks, compared with mean MFCCs on the same clips.
-    """
-    vectors, labels = embeddings[rows], groups[rows]
-    result = {
-        "precision": precision_at_k(vectors, labels, k),
-        "map": map_at_k(vectors, labels, k),
-        "triplet_accuracy": triplet_accuracy_of(vectors, labels, seed=seed),
-        "groups": len(set(labels)),
-    }
-    if mfccs is not None:
-        result["mfcc_baseline"] = mfcc_precision(mfccs[rows], labels, k=k)
-    return result
 
 
 def evaluate_predictions(
@@ -106,7 +71,12 @@ def evaluate_predictions(
 
     Returns {"n_clips", "mood", "mood_family", "genre" (see `multilabel_auc`), "speech"
     (`binary_metrics`), "va" (`va_metrics`), "retrieval": {"precision", "map", "triplet_accuracy",
-    "index_recall"}}. Heads with no known labels in `entries` report None values, not zeros.
+    "index_recall"}, "speech_by_source", "retrieval_by_source"}. Heads with no known labels in `entries`
+    report None values, not zeros.
+
+    The by-source figures ask each source on its own: real recordings must pass the speech head without
+    hiding among renders, and `retrieval_by_source["soundtrack"]` is same-soundtrack retrieval among
+    soundtrack clips only (sources with fewer than two groups have nothing to retrieve and are left out).
     """
     if len(predictions) != len(entries):
         raise ValueError(f"{len(predictions)} predictions for {len(entries)} entries")
@@ -124,15 +94,21 @@ def evaluate_predictions(
     )
     embeddings = np.stack([np.asarray(p.embedding, dtype=np.float64) for p in predictions])
     groups = stack("group")
+    speech, speech_known = stack("speech"), stack("speech_known") > 0
+    speech_scores = np.array([p.speech for p in predictions])
+    sources = np.array([e.source for e in entries])
     k_index = min(k, len(entries) - 1)
     return {
         "n_clips": len(entries),
         "mood": multilabel_auc(stack("mood"), mood_scores, labels.moods, stack("mood_known") > 0),
         "mood_family": family_auc(stack("mood"), mood_scores, labels.moods, stack("mood_known") > 0),
         "genre": multilabel_auc(stack("genre"), genre_scores, labels.genres, stack("genre_known") > 0),
-        "speech": binary_metrics(
-            stack("speech"), np.array([p.speech for p in predictions]), stack("speech_known") > 0
-        ),
+        "speech": binary_metrics(speech, speech_scores, speech_known),
+        "speech_by_source": {
+            source: binary_metrics(speech[rows], speech_scores[rows], speech_known[rows])
+            for source in sorted(set(sources))
+            for rows in [sources == source]
+        },
         "va": va_metrics(
             np.array([[p.valence, p.arousal] for p in predictions]), stack("va"), stack("va_known") > 0
         ),
@@ -148,4 +124,20 @@ def evaluate_predictions(
                 ),
             },
         },
+        "retrieval_by_source": {
+            source: _source_retrieval(embeddings[rows], groups[rows], k=k, seed=seed)
+            for source in sorted(set(sources))
+            for rows in [sources == source]
+            if len(set(groups[rows])) >= 2
+        },
+    }
+
+
+def _source_retrieval(vectors: np.ndarray, groups: np.ndarray, *, k: int, seed: int) -> dict:
+    """Retrieval among the clips of one source: precision@k, MAP@k, triplet accuracy, group count."""
+    return {
+        "precision": precision_at_k(vectors, groups, k),
+        "map": map_at_k(vectors, groups, k),
+        "triplet_accuracy": triplet_accuracy_of(vectors, groups, seed=seed),
+        "groups": len(set(groups)),
     }

@@ -40,12 +40,13 @@ def test_evaluate_with_write_card_stores_what_it_printed_and_keeps_the_weights(t
     import json
 
     import soundfile as sf
+    import torch
 
     from ml.inference import ModelBundle
     from tests.ml.test_inference_bundle import make_bundle, music
 
     bundle_dir = make_bundle().save(tmp_path / "bundle")
-    before = (bundle_dir / "weights.pt").read_bytes()
+    before = ModelBundle.load(bundle_dir, device="cpu").model.state_dict()
     lines = []
     for i, speech in enumerate([0, 0, 1, 1]):
         sf.write(tmp_path / f"c{i}.wav", music(3.0, seed=i), 22050)
@@ -59,8 +60,11 @@ def test_evaluate_with_write_card_stores_what_it_printed_and_keeps_the_weights(t
     args = ["evaluate", "--bundle", str(bundle_dir), "--manifest", str(tmp_path / "manifest.jsonl")]
     assert main([*args, "--write-card", "--no-mfcc"]) == 0
     printed = capsys.readouterr().out
-    card_metrics = ModelBundle.load(bundle_dir, device="cpu").metrics
+    reloaded = ModelBundle.load(bundle_dir, device="cpu")
+    card_metrics = reloaded.metrics
     assert "speech" in printed and card_metrics["test"]["speech"]["n_clips"] == 4
     assert card_metrics["val"]["mood_auc"] == 0.75  # the other splits' figures are kept
-    assert ModelBundle.load(bundle_dir, device="cpu").card()["version"] == "moodmix-test-v1"
-    assert len((bundle_dir / "weights.pt").read_bytes()) == len(before)
+    assert [row["target"] for row in reloaded.card()["targets"]["test"]][0] == "mood family macro ROC-AUC"
+    assert reloaded.card()["version"] == "moodmix-test-v1"
+    after = reloaded.model.state_dict()
+    assert after.keys() == before.keys() and all(torch.equal(after[name], before[name]) for name in before)
