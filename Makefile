@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 VENV_OK := .venv/.installed
 
-.PHONY: demo test test-fast lint format venv system-deps models corpus stop clean-var
+.PHONY: demo test lint format venv system-deps models corpus stop clean-var
 
 $(VENV_OK): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
@@ -21,9 +21,6 @@ demo: $(VENV_OK) ## set up and run Moodmix with a demo catalogue at http://127.0
 
 test: $(VENV_OK) ## the whole test suite, slow tests included (real PostgreSQL, real Celery worker)
 	$(PY) -m pytest
-
-test-fast: $(VENV_OK) ## everything but the tests marked slow
-	$(PY) -m pytest -m "not slow"
 
 lint: $(VENV_OK)
 	.venv/bin/ruff check .
