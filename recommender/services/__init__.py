@@ -1,0 +1,1 @@
+"""Domain services of the product app: similarity search, playlists and listener profiles."""
