@@ -8,4 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
-        from catalog.services import predictions  # noqa: F401  (registers the "model" analysis step)
+        from catalog.services import (
+            blobs,  # noqa: F401  (deletes a stored file with its last track)
+            predictions,  # noqa: F401  (registers the "model" analysis step)
+        )

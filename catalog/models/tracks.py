@@ -16,8 +16,9 @@ __all__ = ["Track", "TrackQuerySet", "track_upload_to"]
 
 
 def track_upload_to(track: Track, filename: str) -> str:
-    """Store audio under ``tracks/<sha[:2]>/<sha>.<ext>``: content-addressed, so names never collide
-    and a listing of the folder never reveals uploaders' file names."""
+    """Store audio under ``tracks/<sha[:2]>/<sha>.<ext>``: content-addressed, so names never collide,
+    a listing of the folder never reveals uploaders' file names, and owners who upload the same bytes
+    share one stored file (``catalog.services.blobs``)."""
     extension = PurePath(filename).suffix.lower()
     sha = track.content_sha256
     return f"tracks/{sha[:2]}/{sha}{extension}"
@@ -34,7 +35,11 @@ class TrackQuerySet(models.QuerySet["Track"]):
 
 
 class Track(models.Model):
-    """One piece of audio in the catalogue, stored once (by content hash) and analysed by a worker.
+    """One owner's copy of a piece of audio in the catalogue, analysed by a worker.
+
+    Duplicates are per owner: an owner (or, for imports, "no owner") holds the same bytes at most once,
+    while two listeners may each hold a private copy without learning of the other. Their rows share
+    one stored file (``catalog.services.blobs``); the file goes when the last row pointing at it does.
 
     A track is created ``pending`` by the ingest service once its file is stored; the analysis task moves
     it to ``analyzing`` and then ``analyzed`` or ``failed``. A failure is recorded as a stable
@@ -73,8 +78,9 @@ class Track(models.Model):
     content_sha256 = models.CharField(
         verbose_name="SHA-256",
         max_length=64,
-        unique=True,
-        help_text="SHA-256 of the file's bytes (hex); the same file is never stored twice.",
+        db_index=True,
+        help_text="SHA-256 of the file's bytes (hex): one track per owner and content; owners holding the "
+        "same bytes share the stored file.",
     )
     size_bytes = models.PositiveBigIntegerField(
         verbose_name="size (bytes)", help_text="Size of the stored file."
@@ -179,6 +185,12 @@ class Track(models.Model):
                 condition=(Q(status=TrackStatus.FAILED) & ~Q(error_code=""))
                 | (~Q(status=TrackStatus.FAILED) & Q(error_code="")),
                 name="catalog_track_error_code_iff_failed",
+            ),
+            # Duplicates are per owner. Rows without an owner (imports, and the uploads of deleted accounts,
+            # which SET_NULL) are left out on purpose: two deleted listeners may have held the same bytes,
+            # and deleting an account must not fail on that. Ingest refuses ownerless duplicates itself.
+            models.UniqueConstraint(
+                fields=["owner", "content_sha256"], name="catalog_track_one_copy_per_owner"
             ),
         ]
 

@@ -4,7 +4,9 @@ The checks run cheapest first, and nothing is stored until all of them pass:
 
 1. size: empty files and files over ``MOODMIX["UPLOAD_MAX_BYTES"]`` are refused;
 2. format: the extension must be one of ``MOODMIX["ALLOWED_FORMATS"]``;
-3. duplicate: the SHA-256 of the bytes must not be in the catalogue already;
+3. duplicate: the owner must not hold these bytes already, and they must not be a public track;
+   another listener's private copy does not count, and the refusal never hints at one (duplicates
+   are per owner; owners holding the same bytes share one stored file, ``catalog.services.blobs``);
 4. audio: ``ml.audio.probe`` must read the container and its duration must be within
    ``MIN_DURATION_S``..``MAX_DURATION_S``, and the first seconds must really decode with
    ``ml.audio.load_audio`` (a renamed text file has a good extension but no audio).
@@ -32,10 +34,11 @@ from django.template.defaultfilters import filesizeformat
 from catalog.choices import RejectionCode, Visibility
 from catalog.models import Artist, Track
 from catalog.services.analysis import enqueue_analysis
+from catalog.services.blobs import attach_blob, release_blob
 from catalog.services.tags import TrackTags, read_tags
 from ml.audio import ERROR_CODES, AudioError, load_audio, probe
 
-__all__ = ["IngestError", "IngestLimits", "ingest_file"]
+__all__ = ["IngestError", "IngestLimits", "duplicate_of", "ingest_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -159,21 +162,26 @@ def _staged_copy(upload: File, extension: str, limits: IngestLimits) -> Iterator
         yield _StagedFile(path=path, sha256=digest.hexdigest(), size=size)
 
 
+def duplicate_of(sha256: str, owner) -> Track | None:
+    """The track an upload of these bytes by ``owner`` (a user, or None for an ownerless import) would
+    duplicate: the owner's own copy, else a public copy. Another owner's private copy never counts: the
+    uploader may not see it, so refusing because of it would reveal that it exists."""
+    same = Track.objects.select_related("artist").filter(content_sha256=sha256).order_by("pk")
+    own = same.filter(owner=owner) if owner is not None else same.filter(owner__isnull=True)
+    return own.first() or same.filter(visibility=Visibility.PUBLIC).first()
+
+
 def _refuse_duplicate(sha256: str, owner) -> None:
-    existing = Track.objects.select_related("artist").filter(content_sha256=sha256).first()
+    existing = duplicate_of(sha256, owner)
     if existing is not None:
-        raise _duplicate_error(existing, owner)
+        raise _duplicate_error(existing)
 
 
-def _duplicate_error(existing: Track, owner) -> IngestError:
-    # Name the existing track only to someone allowed to see it: a private upload stays private.
-    visible = owner is None or Track.objects.visible_to(owner).filter(pk=existing.pk).exists()
-    if visible:
-        message = f'This file is already in the catalogue as "{existing.title}" by {existing.artist} '
-        message += f"(track #{existing.pk})."
-    else:
-        message = "This file is already in the catalogue (a private upload of another listener)."
-    return IngestError(RejectionCode.DUPLICATE, message, existing=existing if visible else None)
+def _duplicate_error(existing: Track) -> IngestError:
+    # Only the owner's own copy or a public one is ever a duplicate (duplicate_of), so naming it is safe.
+    message = f'This file is already in the catalogue as "{existing.title}" by {existing.artist} '
+    message += f"(track #{existing.pk})."
+    return IngestError(RejectionCode.DUPLICATE, message, existing=existing)
 
 
 def _check_audio(path: Path, limits: IngestLimits) -> _AudioFacts:
@@ -232,26 +240,31 @@ def _store(
         owner=owner,
         visibility=visibility,
     )
-    # The file is written first: a row never points at a missing file. If the row cannot be written the
-    # file is removed again, so only accepted uploads leave anything behind.
-    with staged.path.open("rb") as handle:
-        track.audio_file.save(filename, File(handle), save=False)
+    # The file is stored first (or an identical stored file shared): a row never points at a missing file.
+    # If the row cannot be written, a file written now is removed again unless another track uses it, so
+    # only accepted uploads leave anything behind.
+    written = attach_blob(track, staged.path, filename)
     try:
         with transaction.atomic():
             track.artist = Artist.objects.for_name(tags.artist)
             track.save()
             transaction.on_commit(lambda: enqueue_analysis(track.pk))
     except IntegrityError as exc:
-        track.audio_file.delete(save=False)
-        existing = Track.objects.select_related("artist").filter(content_sha256=staged.sha256).first()
+        _forget_blob(track, written)
+        existing = duplicate_of(staged.sha256, owner)
         if existing is None:
             raise
-        raise _duplicate_error(existing, owner) from exc  # a concurrent upload of the same bytes won
+        raise _duplicate_error(existing) from exc  # a concurrent upload of the same bytes won
     except BaseException:
-        track.audio_file.delete(save=False)
+        _forget_blob(track, written)
         raise
     logger.info("ingested track %s (%s, %s bytes)", track.pk, filename, staged.size)
     return track
+
+
+def _forget_blob(track: Track, written: bool) -> None:
+    if written:
+        release_blob(track.audio_file.name)
 
 
 def _size(size: int) -> str:

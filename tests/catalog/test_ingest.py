@@ -173,15 +173,61 @@ def test_duplicate_is_refused_with_the_existing_track_named(wav_file, media_root
     assert stored_files(media_root) == [Path(first.audio_file.path)]
 
 
-def test_duplicate_of_someone_elses_private_track_does_not_reveal_it(wav_file):
-    ingest(wav_file, owner=UserFactory(username="owner"), visibility=Visibility.PRIVATE)
+def test_a_file_another_listener_holds_privately_is_accepted_and_shares_the_stored_file(wav_file, media_root):
+    theirs = ingest(wav_file, owner=UserFactory(username="owner"), visibility=Visibility.PRIVATE)
+
+    mine = ingest(wav_file, owner=UserFactory(username="other"), visibility=Visibility.PRIVATE)
+
+    assert mine.pk != theirs.pk and mine.owner.username == "other"
+    assert mine.status == TrackStatus.PENDING
+    assert mine.audio_file.name == theirs.audio_file.name  # one stored file behind both rows
+    assert stored_files(media_root) == [Path(theirs.audio_file.path)]
+
+
+def test_duplicates_are_per_owner_and_against_public_tracks(wav_file):
+    owner, other = UserFactory(username="owner"), UserFactory(username="other")
+    ingest(wav_file, owner=owner, visibility=Visibility.PRIVATE)
+
+    with pytest.raises(IngestError) as own_again:
+        ingest(wav_file, owner=owner, visibility=Visibility.PUBLIC)
+    public = ingest(wav_file, owner=other, visibility=Visibility.PUBLIC)
+    with pytest.raises(IngestError) as after_public:
+        ingest(wav_file, owner=UserFactory(username="third"))
+    with pytest.raises(IngestError) as import_after_public:
+        ingest(wav_file)
+
+    assert own_again.value.code == after_public.value.code == RejectionCode.DUPLICATE
+    assert after_public.value.existing == import_after_public.value.existing == public
+    assert Track.objects.count() == 2
+
+
+def test_ownerless_imports_are_one_owner_for_duplicates(wav_file):
+    ingest(wav_file, visibility=Visibility.PRIVATE)
 
     with pytest.raises(IngestError) as refused:
-        ingest(wav_file, owner=UserFactory(username="other"))
+        ingest(wav_file, visibility=Visibility.PRIVATE)
+    by_a_listener = ingest(wav_file, owner=UserFactory(username="ada"))
 
     assert refused.value.code == RejectionCode.DUPLICATE
-    assert "Nina Simone" not in str(refused.value)
-    assert refused.value.existing is None
+    assert by_a_listener.owner.username == "ada"
+
+
+def test_deleting_one_copy_keeps_the_shared_file_until_the_last_goes(
+    wav_file, media_root, django_capture_on_commit_callbacks
+):
+    first = ingest(wav_file, owner=UserFactory(username="one"))
+    second = ingest(wav_file, owner=UserFactory(username="two"))
+    stored = Path(first.audio_file.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    kept = stored.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+
+    assert kept
+    assert not stored.exists()
+    assert stored_files(media_root) == []
 
 
 def test_a_quiet_intro_is_still_audio(audio_dir):

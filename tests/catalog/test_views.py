@@ -4,10 +4,12 @@ and waveform, audio with byte ranges, upload behind login, and the JSON status e
 import json
 
 import pytest
+from django.core.files import File
 from django.urls import reverse
 
 from catalog.choices import TrackStatus, Visibility
 from catalog.models import Track
+from catalog.services.ingest import ingest_file
 from tests.catalog.audio import write_audio
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
@@ -183,6 +185,27 @@ def test_xhr_upload_answers_json_and_sets_the_owner(listener_client, listener, a
     assert result["ok"] is True
     assert result["track"]["status"] == "pending"
     assert (track.owner, track.visibility, track.title) == (listener, Visibility.PUBLIC, "Peace Piece")
+
+
+def test_a_listener_uploads_a_file_another_holds_privately_and_learns_nothing_of_it(
+    listener_client, listener, audio_dir
+):
+    path = write_audio(audio_dir / "Secret Band - Unreleased Demo.wav", seconds=2.0)
+    with path.open("rb") as handle:
+        theirs = ingest_file(File(handle, name=path.name), owner=UserFactory(username="keeper"))
+
+    with path.open("rb") as handle:
+        response = listener_client.post(UPLOAD, {"files": handle}, HTTP_ACCEPT="application/json")
+    after = listener_client.get(LIST).content.decode()
+
+    assert response.status_code == 201  # accepted, as if nobody else had the file
+    [result] = response.json()["results"]
+    mine = Track.objects.get(pk=result["track"]["id"])
+    assert mine.owner == listener and mine.pk != theirs.pk
+    body = response.content.decode()
+    assert "keeper" not in body and "private" not in body and f"#{theirs.pk}" not in body
+    assert reverse("catalog:track-detail", args=[theirs.pk]) not in body + after
+    assert listener_client.get(theirs.get_absolute_url()).status_code == 404
 
 
 def test_xhr_upload_of_a_non_audio_file_is_refused_with_its_reason(listener_client, tmp_path):
