@@ -4,7 +4,7 @@ from django import forms
 
 from catalog.choices import TrackStatus, Visibility
 
-__all__ = ["TrackFilterForm", "UploadForm"]
+__all__ = ["SharingForm", "TrackFilterForm", "UploadForm"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,3 +45,14 @@ class TrackFilterForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search", max_length=200)
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TrackStatus.choices])
+
+
+class SharingForm(forms.Form):
+    """The owner's choices on a track page: who sees the track, and whether editors are asked to review it."""
+
+    visibility = forms.ChoiceField(choices=Visibility.choices)
+    submitted_for_review = forms.BooleanField(
+        required=False,
+        label="Ask editors to review its tags",
+        help_text="Editors can then see this track even while it is private.",
+    )

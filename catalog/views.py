@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog.choices import Visibility
-from catalog.forms import TrackFilterForm, UploadForm
+from catalog.forms import SharingForm, TrackFilterForm, UploadForm
 from catalog.models import Track
 from catalog.services.ingest import IngestError, ingest_file
 from catalog.services.listing import row_tags
+from catalog.services.sharing import can_change_sharing, change_sharing
 from catalog.streaming import AUDIO_CONTENT_TYPES, ranged_file_response
 
-__all__ = ["track_audio", "track_detail", "track_list", "track_status", "upload"]
+__all__ = ["track_audio", "track_detail", "track_list", "track_sharing", "track_status", "upload"]
 
 PAGE_SIZE = 25
 MAX_STATUS_IDS = 100
@@ -56,7 +57,32 @@ def track_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
     track = get_object_or_404(Track.objects.visible_to(request.user).select_related("artist", "owner"), pk=pk)
-    return render(request, "catalog/track_detail.html", {"track": track, "status": status_payload(track)})
+    context = {"track": track, "status": status_payload(track)}
+    if can_change_sharing(request.user, track):
+        context["sharing_form"] = SharingForm(
+            initial={"visibility": track.visibility, "submitted_for_review": track.submitted_for_review}
+        )
+    return render(request, "catalog/track_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def track_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner (or a superuser) sets who sees the track and whether editors are asked to review it;
+    anyone else gets 404 (a track they cannot see) or 403 (one they see but do not own)."""
+    track = get_object_or_404(Track.objects.visible_to(request.user), pk=pk)
+    form = SharingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose private or public.")
+        return redirect(track)
+    changes = change_sharing(
+        track,
+        request.user,
+        visibility=Visibility(form.cleaned_data["visibility"]),
+        submitted_for_review=form.cleaned_data["submitted_for_review"],
+    )
+    messages.success(request, ("Saved: " + ", ".join(changes) + ".") if changes else "Nothing changed.")
+    return redirect(track)
 
 
 @require_GET

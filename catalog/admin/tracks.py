@@ -7,6 +7,11 @@ rows are joined, and a page's tags are read in two queries once the page is know
 
 The track page adds the tag editor (``catalog.admin.tag_editor``) above the metadata form; machine-written
 fields are read-only.
+
+Editors see what ``Track.objects.visible_to`` lets them: public tracks and the private ones their owners
+submitted for review, never other private uploads (every page, action and the tag editor go through
+:meth:`TrackAdmin.get_queryset`). Who sees a track is the owner's call: visibility and the review request
+are read-only here except for superusers (``catalog.services.sharing``).
 """
 
 from __future__ import annotations
@@ -75,7 +80,20 @@ class TrackAdmin(admin.ModelAdmin):
     actions = actions.ACTIONS
     change_form_template = "admin/catalog/track/change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "artist", "album", "genre_tag", "owner", "visibility"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "artist",
+                    "album",
+                    "genre_tag",
+                    "owner",
+                    "visibility",
+                    "submitted_for_review",
+                ]
+            },
+        ),
         ("File", {"fields": ["audio_file", "original_filename", "format", "size_bytes", "content_sha256"]}),
         (
             "Analysis",
@@ -122,8 +140,29 @@ class TrackAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-moodmix/admin.css"]}
 
+    SHARING_FIELDS = ("visibility", "submitted_for_review")
+    """The owner's decisions (``catalog.services.sharing``): read-only for everyone but superusers."""
+
     def has_add_permission(self, request) -> bool:
         return False  # tracks enter through ingest (upload page or import_audio), which validates audio
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.SHARING_FIELDS if f not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Read-only fields are not in the form, but a crafted POST must not publish either: the stored
+        # sharing of a track is kept unless a superuser changed it.
+        if change and not request.user.is_superuser:
+            stored = Track.objects.filter(pk=obj.pk).values(*self.SHARING_FIELDS).first() or {}
+            for field, value in stored.items():
+                setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
 
     def get_changelist(self, request, **kwargs):
         return TaggedChangeList
@@ -186,7 +225,7 @@ class TrackAdmin(admin.ModelAdmin):
             raise PermissionDenied
         outcome = apply_operation(request, track)
         self.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)
-        target = next_in_queue(after=track) if outcome.go_to_next else track
+        target = next_in_queue(request.user, after=track) if outcome.go_to_next else track
         if target is None:
             self.message_user(request, "The review queue is empty.", messages.INFO)
             return HttpResponseRedirect(reverse("admin:catalog_reviewqueueentry_changelist"))

@@ -26,12 +26,20 @@ def track_upload_to(track: Track, filename: str) -> str:
 
 class TrackQuerySet(models.QuerySet["Track"]):
     def visible_to(self, user) -> TrackQuerySet:
-        """Tracks ``user`` may see: public ones, their own, and everything for staff."""
-        if user.is_authenticated and user.is_staff:
+        """Tracks ``user`` may see: public ones and their own; for staff (editors) also the private tracks
+        their owners submitted for review; for superusers everything.
+
+        Staff do not see every private upload: a private track is the owner's until they ask editors to
+        look at it (``submitted_for_review``), which the owner controls and can take back.
+        """
+        if not user.is_authenticated:
+            return self.filter(visibility=Visibility.PUBLIC)
+        if user.is_superuser:
             return self
-        if user.is_authenticated:
-            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
-        return self.filter(visibility=Visibility.PUBLIC)
+        seen = Q(visibility=Visibility.PUBLIC) | Q(owner=user)
+        if user.is_staff:
+            seen |= Q(submitted_for_review=True)
+        return self.filter(seen)
 
 
 class Track(models.Model):
@@ -118,7 +126,14 @@ class Track(models.Model):
         max_length=16,
         choices=Visibility.choices,
         default=Visibility.PRIVATE,
-        help_text="Private tracks are seen only by their owner and staff.",
+        help_text="Private tracks are seen only by their owner and superusers (and by editors once "
+        "submitted for review). Only the owner or a superuser changes it.",
+    )
+    submitted_for_review = models.BooleanField(
+        verbose_name="submitted for review",
+        default=False,
+        help_text="The owner asks editors to review this track's tags: editors then see it even while it "
+        "is private. Only the owner or a superuser changes it.",
     )
 
     status = models.CharField(

@@ -33,10 +33,10 @@ def review_queue(tracks: QuerySet[Track] | None = None) -> QuerySet[Track]:
     )
 
 
-def next_in_queue(after: Track | None = None) -> Track | None:
-    """The track an editor should review next: the head of the queue, skipping ``after`` (the one just
-    done, which may still be unreviewed if the editor only skipped it)."""
-    queue = review_queue()
+def next_in_queue(user, after: Track | None = None) -> Track | None:
+    """The track ``user`` (an editor) should review next: the head of the queue among the tracks they may
+    see, skipping ``after`` (the one just done, which may still be unreviewed if they only skipped it)."""
+    queue = review_queue(Track.objects.visible_to(user))
     if after is not None:
         queue = queue.exclude(pk=after.pk)
     return queue.first()

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from catalog.choices import TrackStatus
+from catalog.choices import TrackStatus, Visibility
 from catalog.models import TagSource, Track, TrackMood, TrackReview, Verdict
 from catalog.services.editing import set_verdict
 from tests.catalog.editors import analysed_track, bulk_analysed_tracks, genre, make_editor, mood
@@ -115,6 +115,145 @@ def test_a_listener_cannot_open_the_admin(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- private uploads: the owner's, not the editors' -----------------------------------------------------
+
+
+@pytest.fixture
+def uploads():
+    """A listener's private upload, another one submitted for review, and a public track, all analysed."""
+    owner = UserFactory(username="uploader")
+    return {
+        "private": analysed_track({"calm": 0.9}, title="Diary Entry", owner=owner,
+                                  visibility=Visibility.PRIVATE),
+        "submitted": analysed_track({"calm": 0.9}, title="For Review", owner=owner,
+                                    visibility=Visibility.PRIVATE, submitted_for_review=True),
+        "public": analysed_track({"calm": 0.9}, title="Out There", owner=owner),
+    }  # fmt: skip
+
+
+def test_an_editor_cannot_see_a_private_upload_anywhere(editor_client, uploads):
+    private = uploads["private"]
+    change = reverse("admin:catalog_track_change", args=[private.pk])
+
+    changelist = editor_client.get(CHANGELIST)
+    queue = editor_client.get(reverse("admin:catalog_reviewqueueentry_changelist"))
+    searched = editor_client.get(CHANGELIST, {"q": private.content_sha256})
+    change_page = editor_client.get(change)
+    history = editor_client.get(reverse("admin:catalog_track_history", args=[private.pk]))
+    tagged = editor_client.post(
+        reverse("admin:catalog_track_tags", args=[private.pk]), {"op": f"confirm mood {mood('calm').pk}"}
+    )
+    audio = editor_client.get(reverse("catalog:track-audio", args=[private.pk]))
+    page = editor_client.get(private.get_absolute_url())
+    catalogue = editor_client.get(reverse("catalog:track-list")).content.decode()
+    status = editor_client.get(reverse("catalog:track-status"), {"ids": str(private.pk)}).json()
+    artists = editor_client.get(reverse("admin:catalog_artist_changelist")).content.decode()
+
+    assert listed(changelist) == ["For Review", "Out There"]
+    assert listed(queue) == ["For Review", "Out There"]
+    assert listed(searched) == []
+    assert change_page.status_code == history.status_code == 302  # "doesn't exist", like a wrong id
+    assert "Diary Entry" not in editor_client.get(change_page["Location"]).content.decode()
+    assert tagged.status_code == audio.status_code == page.status_code == 404
+    assert "Diary Entry" not in catalogue and status == {"tracks": []}
+    assert private.artist.name not in artists  # the artist is known only from the private upload
+    assert not TrackMood.objects.filter(track=private, source=TagSource.EDITOR).exists()
+
+
+def test_actions_on_a_private_upload_do_nothing(editor_client, uploads, monkeypatch):
+    private = uploads["private"]
+    monkeypatch.setattr("catalog.tasks.analyze_track.delay", lambda pk: None)
+
+    for action in ("confirm_top", "mark_reviewed", "reanalyse"):
+        editor_client.post(CHANGELIST, {"action": action, "_selected_action": [private.pk]})
+
+    private.refresh_from_db()
+    assert not TrackReview.objects.filter(track=private).exists()
+    assert not TrackMood.objects.filter(track=private, source=TagSource.EDITOR).exists()
+    assert private.status == TrackStatus.ANALYZED  # not re-queued
+
+
+def test_an_editor_works_on_a_submitted_track_but_cannot_publish_it(editor_client, uploads):
+    submitted = uploads["submitted"]
+    url = reverse("admin:catalog_track_change", args=[submitted.pk])
+
+    page = editor_client.get(url)
+    tagged = editor_client.post(
+        reverse("admin:catalog_track_tags", args=[submitted.pk]), {"op": f"confirm mood {mood('calm').pk}"}
+    )
+    saved = editor_client.post(
+        url,
+        {"title": "Renamed", "artist": submitted.artist_id, "album": "", "genre_tag": "",
+         "visibility": "public", "submitted_for_review": ""},
+    )  # fmt: skip
+    streamed = editor_client.get(reverse("catalog:track-audio", args=[submitted.pk]))
+
+    submitted.refresh_from_db()
+    assert page.status_code == 200 and tagged.status_code == 302 and streamed.status_code == 200
+    assert 'name="visibility"' not in page.content.decode()  # shown read-only
+    assert saved.status_code == 302
+    assert submitted.title == "Renamed"  # the editor's metadata fix is kept ...
+    assert (submitted.visibility, submitted.submitted_for_review) == (Visibility.PRIVATE, True)  # not this
+
+
+def test_an_editor_cannot_make_a_public_track_private_or_submit_it(editor_client, uploads):
+    public = uploads["public"]
+
+    editor_client.post(
+        reverse("admin:catalog_track_change", args=[public.pk]),
+        {"title": public.title, "artist": public.artist_id, "album": "", "genre_tag": "",
+         "visibility": "private", "submitted_for_review": "on"},
+    )  # fmt: skip
+
+    public.refresh_from_db()
+    assert (public.visibility, public.submitted_for_review) == (Visibility.PUBLIC, False)
+
+
+def test_a_superuser_sees_every_track_and_changes_visibility(client, uploads):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    private = uploads["private"]
+
+    listed_titles = listed(client.get(CHANGELIST))
+    response = client.post(
+        reverse("admin:catalog_track_change", args=[private.pk]),
+        {"title": private.title, "artist": private.artist_id, "album": "", "genre_tag": "",
+         "visibility": "public", "submitted_for_review": ""},
+    )  # fmt: skip
+
+    private.refresh_from_db()
+    assert listed_titles == ["Diary Entry", "For Review", "Out There"]
+    assert response.status_code == 302 and private.visibility == Visibility.PUBLIC
+
+
+def test_only_the_owner_publishes_or_submits_a_track_from_its_page(client, editor, uploads):
+    private, submitted = uploads["private"], uploads["submitted"]
+    sharing = reverse("catalog:track-sharing", args=[private.pk])
+
+    client.force_login(editor)
+    by_editor = client.post(reverse("catalog:track-sharing", args=[submitted.pk]), {"visibility": "public"})
+    unseen = client.post(sharing, {"visibility": "public"})
+    client.force_login(private.owner)
+    page = client.get(private.get_absolute_url()).content.decode()
+    by_owner = client.post(sharing, {"visibility": "private", "submitted_for_review": "on"})
+
+    private.refresh_from_db()
+    submitted.refresh_from_db()
+    assert by_editor.status_code == 403 and unseen.status_code == 404
+    assert submitted.visibility == Visibility.PRIVATE
+    assert sharing in page and "Ask editors to review its tags" in page
+    assert by_owner.status_code == 302
+    assert (private.visibility, private.submitted_for_review) == (Visibility.PRIVATE, True)
+    assert listed(client_for(editor).get(CHANGELIST)) == ["Diary Entry", "For Review", "Out There"]
+
+
+def client_for(user):
+    from django.test import Client
+
+    logged_in = Client()
+    logged_in.force_login(user)
+    return logged_in
 
 
 # --- the track list -------------------------------------------------------------------------------------

@@ -41,17 +41,22 @@ def test_database_refuses_a_failed_track_without_an_error_code():
 
 
 def test_visibility_rules():
-    owner, other, staff = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    owner, other = UserFactory(), UserFactory()
+    editor = UserFactory(is_staff=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
     public = TrackFactory(visibility=Visibility.PUBLIC)
     private = TrackFactory(visibility=Visibility.PRIVATE, owner=owner)
+    submitted = TrackFactory(visibility=Visibility.PRIVATE, owner=owner, submitted_for_review=True)
+    imported = TrackFactory(visibility=Visibility.PRIVATE, owner=None)
 
     def visible(user):
         return set(Track.objects.visible_to(user))
 
     assert visible(AnonymousUser()) == {public}
     assert visible(other) == {public}
-    assert visible(owner) == {public, private}
-    assert visible(staff) == {public, private}
+    assert visible(owner) == {public, private, submitted}
+    assert visible(editor) == {public, submitted}  # staff no longer see every private upload
+    assert visible(superuser) == {public, private, submitted, imported}
 
 
 def test_status_colours_come_from_the_choices():

@@ -4,11 +4,11 @@ its admin page."""
 import pytest
 from django.urls import reverse
 
-from catalog.choices import TrackStatus
+from catalog.choices import TrackStatus, Visibility
 from catalog.services.editing import mark_reviewed, mark_unreviewed
 from catalog.services.review_queue import next_in_queue, review_queue
 from tests.catalog.editors import analysed_track, make_editor
-from tests.factories import TrackFactory
+from tests.factories import TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,18 @@ def test_reviewed_unanalysed_and_failed_tracks_are_not_in_the_queue(tracks, edit
     assert titles(review_queue()) == ["torn", "between", "sure"]
 
 
-def test_next_in_queue_skips_the_track_just_seen(tracks):
-    assert next_in_queue().title == "torn"
-    assert next_in_queue(after=tracks["torn"]).title == "between"
+def test_next_in_queue_skips_the_track_just_seen(tracks, editor):
+    assert next_in_queue(editor).title == "torn"
+    assert next_in_queue(editor, after=tracks["torn"]).title == "between"
+
+
+def test_next_in_queue_never_leads_an_editor_to_a_private_upload(tracks, editor):
+    hidden = analysed_track({"calm": 0.5, "sad": 0.5, "dark": 0.5, "tense": 0.5, "happy": 0.5},
+                            title="private", visibility=Visibility.PRIVATE, owner=UserFactory())  # fmt: skip
+
+    assert hidden.analysis.uncertainty > tracks["torn"].analysis.uncertainty
+    assert next_in_queue(editor).title == "torn"
+    assert next_in_queue(UserFactory(username="root", is_staff=True, is_superuser=True)) == hidden
 
 
 def test_the_queue_page_lists_in_queue_order_and_opens_the_track_page(client, editor, tracks):
