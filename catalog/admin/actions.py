@@ -27,7 +27,7 @@ def confirm_top(modeladmin, request, queryset) -> None:
     )
 
 
-@admin.action(description="Mark reviewed (accepts the predictions shown)", permissions=["change"])
+@admin.action(description="Mark reviewed (records that you looked; sets no verdict)", permissions=["change"])
 def mark_reviewed(modeladmin, request, queryset) -> None:
     count = mark_tracks_reviewed(queryset, request.user)
     modeladmin.message_user(request, f"{count} track(s) marked reviewed.", messages.SUCCESS)

@@ -6,6 +6,12 @@ An **editor** row holds a verdict (``present``: the editor confirms or adds the 
 editor removes it) with who and when; analysis never writes or deletes editor rows. What a track
 "effectively" has combines both, editors first (``catalog.services.effective_tags``).
 
+An ``accepted`` row is not an editor's word on the term: it records that a prediction was shown when a
+reviewer marked the track reviewed and was left standing (``catalog.services.editing.mark_reviewed``).
+It never overrides a model's score (a later model's says what the track has), it is training data only
+for the train and val splits, and never a held-out evaluation label (``catalog.services.
+training_export``). An explicit verdict on the term replaces it; withdrawing the review deletes it.
+
 Model rows exist only for the labels the bundle predicts: level-2 moods and top-level genres. Family
 scores are derived on read (max of the children), never stored: a stored family score would go stale
 each time an editor changes a child, and the max over four children is cheap to compute.
@@ -31,10 +37,17 @@ class TagSource(models.TextChoices):
 
 
 class Verdict(models.TextChoices):
-    """An editor's word on a term: it applies to the track, or it does not (whatever the model says)."""
+    """An editor's word on a term: it applies to the track, or it does not (whatever the model says); or
+    ``accepted``: a prediction a reviewer saw and let stand, which is no verdict (module docstring)."""
 
     PRESENT = "present", "Present"
     ABSENT = "absent", "Absent"
+    ACCEPTED = "accepted", "Accepted at review (prediction left standing)"
+
+    @classmethod
+    def decided(cls) -> tuple[str, ...]:
+        """The verdicts an editor gave on purpose: they override the model and are evaluation labels."""
+        return (cls.PRESENT, cls.ABSENT)
 
 
 class TrackTag(models.Model):
@@ -58,7 +71,8 @@ class TrackTag(models.Model):
         max_length=8,
         choices=Verdict.choices,
         blank=True,
-        help_text="Editor rows: present (confirmed or added) or absent (removed). Empty for model rows.",
+        help_text="Editor rows: present (confirmed or added), absent (removed), or accepted (a prediction "
+        "left standing when the track was marked reviewed: no verdict). Empty for model rows.",
     )
     model_version = models.CharField(
         verbose_name="model version",

@@ -1,9 +1,9 @@
 """Editorial review of tracks: who checked a track's tags, and the review queue the editors work through.
 
 A track is **reviewed** when it has a :class:`TrackReview` row: an editor has looked at its tags and
-signed them off. Signing off accepts the predictions the page showed (``catalog.services.editing.
-mark_reviewed``), so from then on its editor verdicts are the whole truth for it (moods and genres
-without a verdict do not apply). That is what makes a track's editor tags usable as training labels
+signed them off. Signing off records that a human looked; it gives no verdict. The predictions the page
+showed that the editor left standing are kept as ``accepted`` rows (``catalog.services.editing.
+mark_reviewed``), which never override a model and are training data, never held-out labels
 (``catalog.services.training_export``).
 Without a row the track is **unreviewed**; withdrawing a review deletes the row. The change history of
 both (and of every tag verdict) is Django's admin ``LogEntry``, shown on the track's History page.
@@ -30,7 +30,7 @@ class ReviewState(models.TextChoices):
 
 
 class TrackReview(models.Model):
-    """An editor's sign-off on a track's tags: its editor verdicts are complete."""
+    """An editor's sign-off on a track's tags: a human looked at all of them (their verdicts are complete)."""
 
     track = models.OneToOneField(Track, verbose_name="track", on_delete=models.CASCADE, related_name="review")
     reviewer = models.ForeignKey(

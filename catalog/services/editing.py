@@ -159,36 +159,45 @@ def confirm_top_predictions(
 
 
 def mark_reviewed(tracks: Iterable[Track], editor) -> int:
-    """Sign tracks off as reviewed by ``editor`` now (again, if already reviewed: the latest reviewer
-    counts), noting the model version they saw. Returns how many tracks were marked.
+    """Record that ``editor`` looked at the tracks' tags now (again, if already reviewed: the latest
+    reviewer counts), noting the model version they saw. Returns how many tracks were marked.
 
-    Reviewing accepts what the page shows: every model prediction at or above ``PRESENCE_THRESHOLD``
-    without an editor verdict becomes a ``present`` verdict. So after review the editor verdicts are the
-    track's complete tags (terms without one do not apply), which is what makes a reviewed track a training
-    example (``catalog.services.training_export``) and keeps the catalogue showing what the editor saw.
+    Reviewing writes no verdict: the verdicts are the ones the editor gave term by term. The predictions
+    shown (at or above ``PRESENCE_THRESHOLD``) that the editor left without a verdict are recorded as
+    ``accepted`` rows, replacing those of an earlier review: they say what the reviewer let stand, for
+    training (``catalog.services.training_export`` uses them in the train and val splits, never as
+    held-out labels), and never override a model's score (``catalog.services.effective_tags``).
     """
     ids = [track.pk for track in tracks]
-    accepted = _accept_predictions(ids, editor, PRESENCE_THRESHOLD, None, None)
     now = timezone.now()
     count = 0
     with transaction.atomic():
+        _clear_accepted(ids)
+        accepted = _accept_predictions(ids, editor, PRESENCE_THRESHOLD, None, None, Verdict.ACCEPTED)
         for track in Track.objects.filter(pk__in=ids).select_related("analysis").order_by("pk"):
             notes, _, _ = accepted(track)
             version = getattr(getattr(track, "analysis", None), "model_version", "")
             TrackReview.objects.update_or_create(
                 track=track, defaults={"reviewer": editor, "reviewed_at": now, "model_version": version}
             )
-            _log(editor, track, "Marked reviewed" + (", accepting " + ", ".join(notes) if notes else ""))
+            standing = "; predictions left standing: " + ", ".join(notes) if notes else ""
+            _log(editor, track, "Marked reviewed" + standing)
             count += 1
     return count
 
 
 def _accept_predictions(
-    track_ids: list[int], editor, threshold: float, top_moods: int | None, top_genres: int | None
+    track_ids: list[int],
+    editor,
+    threshold: float,
+    top_moods: int | None,
+    top_genres: int | None,
+    verdict: Verdict = Verdict.PRESENT,
 ) -> Callable[[Track], tuple[list[str], int, int]]:
     """Find, in two queries, the model predictions of ``track_ids`` to accept (at or above ``threshold``,
     no editor verdict on the term, the strongest ``top_*`` per track; None: all). Returns a function that
-    writes one track's acceptances as editor verdicts and returns (history notes, moods, genres)."""
+    writes one track's acceptances as ``verdict`` rows (a confirmation's ``present``, a review's
+    ``accepted``) and returns (history notes, moods, genres)."""
     moods = _top_model_rows(TrackMood, track_ids, threshold, top_moods)
     genres = _top_model_rows(TrackGenre, track_ids, threshold, top_genres)
 
@@ -196,18 +205,28 @@ def _accept_predictions(
         mood_rows, genre_rows = moods.get(track.pk, []), genres.get(track.pk, [])
         chosen = [(r.mood, r.score) for r in mood_rows] + [(r.genre, r.score) for r in genre_rows]
         for term, _ in chosen:
-            set_editor_verdict(track, term, Verdict.PRESENT, editor)
+            set_editor_verdict(track, term, verdict, editor)
         notes = [f"{_label(term)} ({score:.2f})" for term, score in chosen]
         return notes, len(mood_rows), len(genre_rows)
 
     return accept
 
 
+def _clear_accepted(track_ids: list[int]) -> None:
+    for model in (TrackMood, TrackGenre):
+        model.objects.filter(
+            track_id__in=track_ids, source=TagSource.EDITOR, verdict=Verdict.ACCEPTED
+        ).delete()
+
+
 def mark_unreviewed(tracks: Iterable[Track], editor) -> int:
-    """Withdraw the reviews of ``tracks`` (they return to the review queue). Returns how many had one."""
+    """Withdraw the reviews of ``tracks`` (they return to the review queue), with the predictions their
+    reviews left standing. Returns how many had one."""
+    ids = [track.pk for track in tracks]
     count = 0
     with transaction.atomic():
-        for review in TrackReview.objects.filter(track__in=[t.pk for t in tracks]).select_related("track"):
+        _clear_accepted(ids)
+        for review in TrackReview.objects.filter(track__in=ids).select_related("track"):
             review.delete()
             _log(editor, review.track, "Marked unreviewed")
             count += 1
@@ -215,12 +234,14 @@ def mark_unreviewed(tracks: Iterable[Track], editor) -> int:
 
 
 def _top_model_rows(model, track_ids: list[int], threshold: float, limit: int | None) -> dict[int, list]:
-    """Per track, its model rows scoring >= threshold with no editor verdict on the term, best first, at
-    most ``limit`` (None: all)."""
+    """Per track, its model rows scoring >= threshold with no editor verdict on the term (a prediction
+    only accepted at review is no verdict: confirming it makes it one), best first, at most ``limit``
+    (None: all)."""
     field = "mood" if model is TrackMood else "genre"
-    judged = set(
-        model.objects.filter(track_id__in=track_ids, source=TagSource.EDITOR).values_list("track_id", field)
+    verdicts = model.objects.filter(
+        track_id__in=track_ids, source=TagSource.EDITOR, verdict__in=Verdict.decided()
     )
+    judged = set(verdicts.values_list("track_id", field))
     rows = (
         model.objects.filter(track_id__in=track_ids, source=TagSource.MODEL, score__gte=threshold)
         .select_related(field)

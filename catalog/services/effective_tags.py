@@ -8,6 +8,9 @@ labels the model predicts; "child" terms are level-3 words and subgenres, which 
    is "melancholic"), scoring 1.0; an ``absent`` child says nothing about the parent;
 3. otherwise the model's score stands.
 
+A prediction ``accepted`` when a reviewer marked the track reviewed is no verdict and changes nothing
+here: it must not freeze an old model's guess over the next model's (``catalog.models.predictions``).
+
 Mood families are derived on read as the max of their moods' effective scores (the same rule the bundle
 uses for its own family scores), so they follow editors' changes at once and are never stored.
 
@@ -128,6 +131,8 @@ def _resolve(rows: list[TrackMood] | list[TrackGenre]) -> list[EffectiveTag]:
     verdicts: dict[int, str] = {}
     implied: dict[int, Mood | Genre] = {}
     for row in rows:
+        if row.source == TagSource.EDITOR and row.verdict not in Verdict.decided():
+            continue  # accepted at review: the model's score stands
         term = row.mood if isinstance(row, TrackMood) else row.genre
         terms[term.pk] = term
         if row.source == TagSource.MODEL:

@@ -1,6 +1,8 @@
 """Editing services: verdicts stored apart from predictions, terms resolved from any taxonomy level, bulk
 confirmation of top predictions, review state, and a history entry for every change."""
 
+import importlib
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +19,9 @@ from catalog.services.editing import (
     withdraw_verdict,
 )
 from catalog.services.effective_tags import effective_moods
+from catalog.services.predictions import persist_analysis
 from tests.catalog.editors import analysed_track, make_editor, mood
+from tests.catalog.model_outputs import make_features, make_prediction
 
 pytestmark = pytest.mark.django_db
 
@@ -122,24 +126,68 @@ def test_review_state_and_its_history(editor):
     assert mark_unreviewed([track], editor) == 1
     assert mark_unreviewed([track], editor) == 0
     assert history(track) == [
-        "Marked reviewed, accepting Mood 'calm' (0.60)",
-        "Marked reviewed",
+        "Marked reviewed; predictions left standing: Mood 'calm' (0.60)",
+        "Marked reviewed; predictions left standing: Mood 'calm' (0.60)",
         "Marked unreviewed",
     ]
+    assert not TrackMood.objects.filter(track=track, source=TagSource.EDITOR).exists()  # gone with it
 
 
-def test_reviewing_accepts_the_predictions_shown_and_nothing_else(editor):
+def test_mark_reviewed_creates_no_editor_labels(editor):
     track = analysed_track({"calm": 0.9, "serene": 0.7, "sad": 0.4}, {"ambient": 0.8})
     set_verdict(track, mood("serene"), Verdict.ABSENT, editor)
+    before = [(tag.term.name, tag.score, tag.source) for tag in effective_moods(track)]
 
     mark_reviewed([track], editor)
+
+    editor_rows = TrackMood.objects.filter(track=track, source=TagSource.EDITOR)
+    assert dict(editor_rows.values_list("mood__name", "verdict")) == {"calm": "accepted", "serene": "absent"}
+    assert not TrackGenre.objects.filter(track=track, verdict__in=Verdict.decided()).exists()
+    assert TrackGenre.objects.get(track=track, source=TagSource.EDITOR).verdict == Verdict.ACCEPTED
+    assert [(tag.term.name, tag.score, tag.source) for tag in effective_moods(track)] == before
+    assert history(track)[-1] == (
+        "Marked reviewed; predictions left standing: Mood 'calm' (0.90), Genre 'ambient' (0.80)"
+    )
+
+
+def test_a_prediction_accepted_at_review_never_overrides_the_next_model(editor):
+    track = analysed_track({"calm": 0.9})
+    mark_reviewed([track], editor)
+
+    persist_analysis(track, make_prediction("moodmix-test-v2", moods={"calm": 0.1}), make_features())
+
+    calm = next(tag for tag in effective_moods(track) if tag.term.name == "calm")
+    assert (calm.score, calm.source) == (pytest.approx(0.1), TagSource.MODEL)
+
+
+def test_confirming_an_accepted_prediction_makes_it_a_verdict(editor):
+    track = analysed_track({"calm": 0.9, "happy": 0.8})
+    mark_reviewed([track], editor)
+
+    set_verdict(track, mood("calm"), Verdict.PRESENT, editor)
+    done = confirm_top_predictions([track], editor)
 
     verdicts = dict(
         TrackMood.objects.filter(track=track, source=TagSource.EDITOR).values_list("mood__name", "verdict")
     )
-    assert verdicts == {"calm": "present", "serene": "absent"}  # sad is below the threshold: not shown
-    assert TrackGenre.objects.get(track=track, source=TagSource.EDITOR).genre.name == "ambient"
-    assert history(track)[-1] == "Marked reviewed, accepting Mood 'calm' (0.90), Genre 'ambient' (0.80)"
+    assert verdicts == {"calm": "present", "happy": "present"}
+    assert done.moods == 1
+
+
+def test_the_migration_demotes_only_acceptances_no_editor_later_confirmed():
+    migration = importlib.import_module("catalog.migrations.0009_accepted_predictions")
+
+    demoted = migration._only_accepted_at_review(
+        [
+            "Marked reviewed, accepting Mood 'calm' (0.90), Mood 'sad' (0.70), Genre 'rhythm, blues' (0.60)",
+            "Mood 'sad': confirmed (model 0.70)",
+            "Confirmed top predictions: Mood 'happy' (0.80)",
+            "Marked reviewed, accepting Mood 'happy' (0.80)",
+            "Mood 'happy': removed (model 0.80)",
+        ]
+    )
+
+    assert demoted == {("Mood", "calm"), ("Genre", "rhythm, blues")}
 
 
 def test_edits_through_the_review_queue_are_logged_on_the_track(editor):

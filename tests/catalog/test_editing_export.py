@@ -92,15 +92,41 @@ def test_a_head_without_verdicts_is_unknown_and_a_removed_mood_beats_its_word(ed
     assert line["genres"] is None  # unknown: no genre verdict at all
 
 
-def test_predictions_accepted_at_review_are_labels(editor, audio_dir, tmp_path):
+TRAIN_ONLY = {"val": 0.0, "test": 0.0}
+TEST_ONLY = {"val": 0.0, "test": 1.0}
+
+
+def test_predictions_accepted_at_review_are_training_labels_only(editor, audio_dir, tmp_path):
     track = analysed_track(
         {"tense": 0.8}, {"rock": 0.9}, audio_file__from_path=str(write_audio(audio_dir / "e.wav"))
     )
     mark_reviewed([track], editor)  # the editor saw tense and rock on the page and let them stand
 
-    line = lines_of(export_training_manifest(tmp_path / "export"))[track.pk]
+    train = export_training_manifest(tmp_path / "train", fractions=TRAIN_ONLY)
+    held_out = export_training_manifest(tmp_path / "test", fractions=TEST_ONLY)
 
-    assert (line["moods"], line["genres"]) == (["tense"], ["rock"])
+    line = lines_of(train)[track.pk]
+    assert (line["split"], line["moods"], line["genres"]) == ("train", ["tense"], ["rock"])
+    assert lines_of(held_out) == {}  # never a held-out label: the model would be graded on its own guess
+    assert held_out.skipped == Counter(
+        {"held out, with only predictions accepted at review (not test labels)": 1}
+    )
+
+
+def test_a_held_out_head_with_an_accepted_prediction_is_unknown(editor, audio_dir, tmp_path):
+    track = analysed_track(
+        {"tense": 0.8}, {"rock": 0.9}, audio_file__from_path=str(write_audio(audio_dir / "f.wav"))
+    )
+    set_verdict(track, genre("rock"), Verdict.PRESENT, editor)  # genres: decided; moods: tense accepted
+    set_verdict(track, mood("calm"), Verdict.PRESENT, editor)
+    mark_reviewed([track], editor)
+
+    report = export_training_manifest(tmp_path / "test", fractions=TEST_ONLY)
+
+    line = lines_of(report)[track.pk]
+    assert (line["split"], line["moods"], line["genres"]) == ("test", None, ["rock"])
+    assert report.held_out_masked == Counter({"moods": 1})
+    assert any("moods unknown on 1 clip(s)" in text for text in report.lines())
 
 
 def test_a_second_export_reuses_the_decoded_audio(tagged, tmp_path):
