@@ -2,17 +2,25 @@
 
 The run (``manage.py train_from_editors``; docs/editors.md):
 
-1. export the reviewed tracks' editor labels (``catalog.services.training_export``), split by artist;
-2. score the **base** bundle on the held-out (test) artists;
-3. fine-tune from the base bundle's weights (``ml.training`` with ``TrainConfig.init_from``: same
+1. export the reviewed tracks' editor labels (``catalog.services.training_export``), split by artist; the
+   held-out (test) artists' labels are editors' verdicts only, never predictions accepted at review;
+2. check, before any training, that the held-out sets can judge a candidate
+   (``catalog.services.promotion_gate.check_ready``): the editors' test split, and the base corpus' test
+   split when a corpus manifest is given, each large enough, and every gate metric (mood, genre, speech,
+   valence/arousal, retrieval) measurable on at least one of them;
+3. score the **base** bundle on the held-out sets;
+4. fine-tune from the base bundle's weights (``ml.training`` with ``TrainConfig.init_from``: same
    architecture, audio contract and label order) on the editors' train split, mixed with the base corpus'
-   train and val clips when a corpus manifest is given, so the model does not forget what the corpus
-   taught it; early stopping watches the val split;
-4. score the **candidate** on the same held-out artists and compare (:data:`COMPARED`);
-5. promote only when no deciding metric got worse (beyond ``tolerance``; a run that diverged to
-   non-finite outputs is refused too): copy the candidate to
-   ``<bundles root>/<new version>`` and point the default at it (``ml.inference.point_default_at``),
-   so workers analyse with it from their next track. A refused candidate stays in the work folder.
+   train and val clips, so the model does not forget what the corpus taught it; early stopping watches
+   the val split;
+5. score the **candidate** on the same held-out sets and let the gate decide
+   (``catalog.services.promotion_gate.judge``: no figure worse beyond ``tolerance``, each reported with a
+   bootstrap interval; a run that diverged to non-finite outputs is refused too);
+6. promote: copy the candidate to ``<bundles root>/<new version>``, point the default at it
+   (``ml.inference.point_default_at``), so workers analyse with it from their next track, and queue the
+   re-analysis of every track not analysed by it. Until a track is re-analysed its embedding stays in the
+   old version's space, and similarity search compares only embeddings of one model version
+   (``recommender.services.similarity``). A refused candidate stays in the work folder.
 
 The new version is the base's with a fine-tune counter: moodmix-v1 -> moodmix-v1-ft1 -> moodmix-v1-ft2.
 """
@@ -20,52 +28,51 @@ The new version is the base's with a fine-tune counter: moodmix-v1 -> moodmix-v1
 from __future__ import annotations
 
 import logging
-import math
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from catalog.services.promotion_gate import (
+    Decision,
+    GateCannotJudge,
+    GateOptions,
+    HeldOutSet,
+    Outputs,
+    check_ready,
+    judge,
+)
+from catalog.services.reanalysis import outdated_tracks, queue_reanalysis
 from catalog.services.training_export import DEFAULT_FRACTIONS, ExportReport, export_training_manifest
-from ml.evaluation.bundle import evaluate_bundle
+from ml.evaluation.bundle import evaluate_predictions
 from ml.inference import ModelBundle, bundles_root, point_default_at
 from ml.training.cache import WaveformCache
 from ml.training.config import TrainConfig
+from ml.training.labels import LabelSpace
 from ml.training.manifest import ManifestEntry, filter_split, read_manifest
 from ml.training.trainer import train
 
 __all__ = [
-    "COMPARED",
-    "DECIDING",
-    "Comparison",
     "FineTuneOptions",
     "FineTuneResult",
+    "GateCannotJudge",
     "NotEnoughEditorLabels",
-    "compare",
     "fine_tune_from_editors",
     "next_version",
 ]
 
 logger = logging.getLogger(__name__)
 
-Metric = Callable[[dict], float | None]
-
-COMPARED: dict[str, Metric] = {
-    "mood ROC-AUC": lambda m: m["mood"]["roc_auc_macro"],
-    "mood PR-AUC": lambda m: m["mood"]["pr_auc_macro"],
-    "mood family ROC-AUC": lambda m: m["mood_family"]["roc_auc_macro"],
-    "genre ROC-AUC": lambda m: m["genre"]["roc_auc_macro"],
-}
-"""Held-out figures printed before and after (macro averages over the labels the held-out slice can score)."""
-DECIDING = ("mood ROC-AUC", "genre ROC-AUC")
-"""The figures a candidate must not be worse on: ranking quality of each head the editors label."""
+EDITOR_HELD_OUT = "editor tags (test)"
+CORPUS_HELD_OUT = "corpus test split"
 
 
 class NotEnoughEditorLabels(ValueError):
-    """The editors' tags cannot support a fine-tune or judge one (too few reviewed tracks, artists or
-    scoreable labels in a split); the message says what is missing."""
+    """The editors' tags cannot support a fine-tune (too few reviewed tracks or artists in a split); the
+    message says what is missing. The gate's own refusal before training is ``GateCannotJudge``."""
 
 
 @dataclass(frozen=True)
@@ -85,31 +92,23 @@ class FineTuneOptions:
     threads: int | None = None
     device: str = "auto"
     tolerance: float = 0.0
+    min_held_out_clips: int = GateOptions.min_clips
+    min_held_out_groups: int = GateOptions.min_groups
+    bootstrap_rounds: int = GateOptions.rounds
     fractions: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
     base_manifest: Path | None = None
     cache_dir: Path | None = None
     progress: bool = False
 
-
-@dataclass(frozen=True)
-class Comparison:
-    """Before/after held-out figures and the decision."""
-
-    rows: list[tuple[str, float | None, float | None]]
-    promote: bool
-    reason: str
-
-    def lines(self) -> list[str]:
-        def fmt(value: float | None) -> str:
-            return "   n/a" if value is None else f"{value:6.3f}"
-
-        out = [f"{'held-out metric':<22} {'before':>6} {'after':>6} {'change':>7}"]
-        for name, before, after in self.rows:
-            change = "" if before is None or after is None else f"{after - before:+7.3f}"
-            mark = " *" if name in DECIDING else ""
-            out.append(f"{name + mark:<22} {fmt(before)} {fmt(after)} {change:>7}")
-        out.append("(* deciding)")
-        return out
+    @property
+    def gate(self) -> GateOptions:
+        return GateOptions(
+            tolerance=self.tolerance,
+            min_clips=self.min_held_out_clips,
+            min_groups=self.min_held_out_groups,
+            rounds=self.bootstrap_rounds,
+            seed=self.seed,
+        )
 
 
 @dataclass
@@ -117,11 +116,12 @@ class FineTuneResult:
     base_version: str
     version: str
     export: ExportReport
-    comparison: Comparison
+    comparison: Decision
     candidate_dir: Path
-    held_out_clips: int
+    held_out_clips: dict[str, int]
     train_clips: dict[str, int]
     promoted_dir: Path | None = None
+    reanalysis_queued: int = 0
 
 
 def next_version(base_version: str, root: Path) -> str:
@@ -135,33 +135,12 @@ def next_version(base_version: str, root: Path) -> str:
             return candidate
 
 
-def compare(before: dict, after: dict | None, tolerance: float = 0.0, *, failure: str = "") -> Comparison:
-    """Promote when every deciding figure defined on both sides is at least ``before - tolerance``, and at
-    least one is defined (otherwise the held-out slice cannot tell, and nothing is promoted). ``after`` is
-    None when there is no candidate to judge (not trained yet, or ``failure`` says why)."""
-    rows = [
-        (name, _finite(metric(before)), None if after is None else _finite(metric(after)))
-        for name, metric in COMPARED.items()
-    ]
-    if after is None:
-        return Comparison(rows, False, failure or "no fine-tuned model to compare")
-    judged = [(name, b, a) for name, b, a in rows if name in DECIDING and b is not None]
-    if not judged:
-        return Comparison(rows, False, "the held-out editor tags cannot score the base model on any head")
-    unusable = [name for name, _, a in judged if a is None]
-    if unusable:
-        return Comparison(rows, False, f"the fine-tuned model has no {', '.join(unusable)} on held-out tags")
-    worse = [f"{name} {a:.3f} < {b:.3f}" for name, b, a in judged if a < b - tolerance]
-    if worse:
-        return Comparison(rows, False, "worse on held-out editor tags: " + "; ".join(worse))
-    return Comparison(rows, True, "not worse on any deciding held-out figure")
-
-
 def fine_tune_from_editors(
     base_dir: Path, work_dir: Path, options: FineTuneOptions, *, promote: bool = True
 ) -> FineTuneResult:
     """Run the whole procedure of the module docstring; see :class:`FineTuneResult` for what it returns.
-    Raises NotEnoughEditorLabels before any training when the editors' tags cannot support the run."""
+    Raises NotEnoughEditorLabels (GateCannotJudge among them) before any training when the editors' tags
+    or the held-out sets cannot support the run."""
     base = ModelBundle.load(base_dir)
     version = next_version(base.version, bundles_root())
     export = export_training_manifest(
@@ -172,12 +151,18 @@ def fine_tune_from_editors(
             "no reviewed track has editor tags (export_training_manifest wrote nothing)"
         )
     editor_entries = read_manifest(export.manifest)
-    held_out = filter_split(editor_entries, "test")
-    training = [e for e in editor_entries if e.split != "test"] + _corpus_entries(options.base_manifest)
-    _check_splits(held_out, training)
+    corpus = read_manifest(options.base_manifest) if options.base_manifest is not None else []
+    training = [e for e in editor_entries if e.split != "test"]
+    training += [e for e in corpus if e.split in ("train", "val")]
+    _check_splits(training)
+    labels = LabelSpace(tuple(base.mood_labels), tuple(base.genre_labels))
+    sets = [HeldOutSet(EDITOR_HELD_OUT, filter_split(editor_entries, "test"), labels, "artists")]
+    if corpus_test := filter_split(corpus, "test"):
+        sets.append(HeldOutSet(CORPUS_HELD_OUT, corpus_test, labels))
+    check_ready(sets, options.gate)
 
     cache = WaveformCache(base.contract.sample_rate, options.cache_dir)
-    before = _evaluate(base, held_out, cache)
+    before = [_outputs(base, held_out, cache) for held_out in sets]
     config = TrainConfig(
         out_dir=work_dir / "candidate",
         work_dir=work_dir / "run",
@@ -202,42 +187,42 @@ def fine_tune_from_editors(
         base_version=base.version,
         version=version,
         export=export,
-        comparison=compare(before, None),
+        comparison=judge(sets, before, None, options.gate),
         candidate_dir=config.out_dir,
-        held_out_clips=len(held_out),
+        held_out_clips={held_out.name: held_out.size[0] for held_out in sets},
         train_clips={split: len(filter_split(training, split)) for split in ("train", "val")},
     )
     try:
         candidate = train(config, training)
-        after = _evaluate(candidate, held_out, cache)
+        after = [_outputs(candidate, held_out, cache) for held_out in sets]
+        summaries = {
+            h.name: (_summary(h, b), _summary(h, a)) for h, b, a in zip(sets, before, after, strict=True)
+        }
     except ValueError as exc:
         # A run that diverged (too high a rate, say) ends with non-finite outputs, which the metrics refuse:
         # that candidate is refused like a worse one, with the reason, not a crash of the whole command.
         logger.exception("fine-tune %s failed", version)
-        result.comparison = compare(before, None, failure=f"the fine-tune failed: {exc}")
+        result.comparison = judge(sets, before, None, options.gate, failure=f"the fine-tune failed: {exc}")
         return result
-    result.comparison = compare(before, after, options.tolerance)
+    result.comparison = judge(sets, before, after, options.gate)
     candidate.card_extra["editor_fine_tune"] = {
         "base_version": base.version,
-        "held_out": {"clips": len(held_out), "before": before, "after": after},
+        "held_out": {
+            name: {"clips": result.held_out_clips[name], "before": b, "after": a}
+            for name, (b, a) in summaries.items()
+        },
+        "gate": [row.__dict__ | {"change": row.change} for row in result.comparison.rows],
         "decision": {"promote": result.comparison.promote, "reason": result.comparison.reason},
     }
     candidate.save(config.out_dir)  # the card now says how the candidate compared
     if promote and result.comparison.promote:
         result.promoted_dir = _promote(config.out_dir, bundles_root() / version)
+        result.reanalysis_queued = len(queue_reanalysis(outdated_tracks(version)).queued)
     return result
 
 
-def _corpus_entries(manifest: Path | None) -> list[ManifestEntry]:
-    """The base corpus' train and val clips (its test split is not needed here), or none."""
-    if manifest is None:
-        return []
-    return [e for e in read_manifest(manifest) if e.split in ("train", "val")]
-
-
-def _check_splits(held_out: list[ManifestEntry], training: list[ManifestEntry]) -> None:
+def _check_splits(training: list[ManifestEntry]) -> None:
     needs = {
-        "held-out (test) clips": (len(held_out), 2),
         "train clips": (len(filter_split(training, "train")), 2),
         "val clips": (len(filter_split(training, "val")), 1),
         "train artists or corpus groups": (len({e.group for e in filter_split(training, "train")}), 2),
@@ -249,12 +234,20 @@ def _check_splits(held_out: list[ManifestEntry], training: list[ManifestEntry]) 
         )
 
 
-def _evaluate(bundle: ModelBundle, entries: list[ManifestEntry], cache: WaveformCache) -> dict[str, Any]:
-    return evaluate_bundle(bundle, entries, cache=cache, mfcc=False)
+def _outputs(bundle: ModelBundle, held_out: HeldOutSet, cache: WaveformCache) -> Outputs:
+    """The bundle's predictions on a held-out set (whole clips, windowed and pooled as in production)."""
+    audio = [np.asarray(cache.get(entry.path)) for entry in held_out.entries]
+    predictions = bundle.predict_many(audio, batch_size=64)
+    for p in predictions:
+        values = [*p.moods.values(), *p.genres.values(), p.speech, p.valence, p.arousal, *p.embedding]
+        if not np.isfinite(np.asarray(values, dtype=np.float64)).all():
+            raise ValueError("the model's outputs are not finite")
+    return Outputs(held_out, predictions)
 
 
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
+def _summary(held_out: HeldOutSet, outputs: Outputs) -> dict[str, Any]:
+    """The full evaluation dict (``ml.evaluation``) of one bundle on one set, for the model card."""
+    return evaluate_predictions(outputs.predictions, held_out.entries, held_out.labels)
 
 
 def _promote(candidate_dir: Path, target: Path) -> Path:

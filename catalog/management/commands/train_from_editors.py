@@ -1,10 +1,13 @@
 """``manage.py train_from_editors [--bundle DIR] [--base-manifest PATH | --no-base-corpus] [--dry-run] ...``
 
-Fine-tunes the current model bundle on the editors' reviewed tags (mixed with the base corpus when its
-manifest is there, so the model does not forget it), compares it with the current bundle on held-out
-artists' editor tags, prints the comparison, and promotes it (a new bundle folder, e.g. moodmix-v1-ft1,
-and the default pointer moved to it) only when it is not worse. See ``catalog.services.editor_training``
-and docs/editors.md.
+Fine-tunes the current model bundle on the editors' reviewed tags (mixed with the base corpus, so the
+model does not forget it), compares it with the current bundle on held-out artists' editor tags and on
+the corpus' test split (mood, genre, speech, valence/arousal, retrieval, with bootstrap intervals),
+prints the comparison, and promotes it (a new bundle folder, e.g. moodmix-v1-ft1, the default pointer
+moved to it, and the catalogue queued for re-analysis) only when it is not worse on any of them. It
+refuses before training when the held-out sets are too small or cannot measure a figure: without the
+base corpus, speech and valence/arousal cannot be checked. See ``catalog.services.editor_training``,
+``catalog.services.promotion_gate`` and docs/editors.md.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.services.editor_training import FineTuneOptions, NotEnoughEditorLabels, fine_tune_from_editors
+from catalog.services.editor_training import (
+    FineTuneOptions,
+    GateCannotJudge,
+    NotEnoughEditorLabels,
+    fine_tune_from_editors,
+)
 from catalog.services.training_export import DEFAULT_FRACTIONS
 from ml.inference import default_bundle_dir
 from ml.inference.current import BUNDLE_DIR_ENV
@@ -32,7 +40,11 @@ class Command(BaseCommand):
             type=Path,
             help="Base corpus manifest mixed into training (default: var/corpus/manifest.jsonl if present).",
         )
-        parser.add_argument("--no-base-corpus", action="store_true", help="Train on editor tags only.")
+        parser.add_argument(
+            "--no-base-corpus",
+            action="store_true",
+            help="Train on editor tags only (the gate cannot then check speech or valence/arousal: refused).",
+        )
         parser.add_argument("--work-dir", type=Path, help="Export, checkpoints and the candidate.")
         parser.add_argument("--dry-run", action="store_true", help="Compare, but never promote.")
         parser.add_argument("--epochs", type=int, default=defaults.epochs)
@@ -49,6 +61,21 @@ class Command(BaseCommand):
         parser.add_argument("--cache-dir", type=Path, help="Decoded waveform cache.")
         parser.add_argument(
             "--tolerance", type=float, default=defaults.tolerance, help="Allowed drop of a deciding figure."
+        )
+        parser.add_argument(
+            "--min-held-out-clips",
+            type=int,
+            default=defaults.min_held_out_clips,
+            help="Fewest clips each held-out set must hold for the gate to judge.",
+        )
+        parser.add_argument(
+            "--min-held-out-groups",
+            type=int,
+            default=defaults.min_held_out_groups,
+            help="Fewest artists (editor tags) or groups (corpus) each held-out set must span.",
+        )
+        parser.add_argument(
+            "--bootstrap", type=int, default=defaults.bootstrap_rounds, help="Bootstrap resamples per figure."
         )
         parser.add_argument("--val-fraction", type=float, default=DEFAULT_FRACTIONS["val"])
         parser.add_argument("--test-fraction", type=float, default=DEFAULT_FRACTIONS["test"])
@@ -70,6 +97,9 @@ class Command(BaseCommand):
             threads=opts["threads"],
             device=opts["device"],
             tolerance=opts["tolerance"],
+            min_held_out_clips=opts["min_held_out_clips"],
+            min_held_out_groups=opts["min_held_out_groups"],
+            bootstrap_rounds=opts["bootstrap"],
             fractions={"val": opts["val_fraction"], "test": opts["test_fraction"]},
             base_manifest=self._base_manifest(opts),
             cache_dir=opts["cache_dir"],
@@ -81,13 +111,14 @@ class Command(BaseCommand):
         )
         try:
             result = fine_tune_from_editors(base_dir, work_dir, options, promote=not opts["dry_run"])
-        except NotEnoughEditorLabels as exc:
-            raise CommandError(str(exc)) from exc
+        except (NotEnoughEditorLabels, GateCannotJudge) as exc:
+            raise CommandError(f"NOT TRAINED: {exc}") from exc
         for line in result.export.lines():
             self.stdout.write(line)
+        held_out = ", ".join(f"{name} {clips}" for name, clips in result.held_out_clips.items())
         self.stdout.write(
             f"fine-tuned {result.base_version} -> {result.version} on {result.train_clips['train']} train / "
-            f"{result.train_clips['val']} val clips; held out: {result.held_out_clips} clips"
+            f"{result.train_clips['val']} val clips; held out clips: {held_out}"
         )
         for line in result.comparison.lines():
             self.stdout.write(line)
@@ -112,7 +143,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"{BUNDLE_DIR_ENV} is set and still pins {os.environ[BUNDLE_DIR_ENV]}")
                 )
-            self.stdout.write("re-tag the catalogue with it: manage.py reanalyze --outdated")
+            self.stdout.write(
+                f"queued {result.reanalysis_queued} track(s) for re-analysis with {result.version} "
+                "(manage.py reanalyze --outdated shows progress); until a track is re-analysed, "
+                "similar tracks are found only among tracks of its own model version"
+            )
         elif verdict.promote and dry_run:
             self.stdout.write(f"would promote {result.version} ({verdict.reason}); dry run: nothing changed")
         else:
