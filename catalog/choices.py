@@ -39,7 +39,8 @@ _STATUS_COLOURS = {
 
 
 class Visibility(models.TextChoices):
-    """Who may see and play a track: only its owner (and staff), or everyone."""
+    """Who may see and play a track: only its owner (and superusers; editors once the owner submits it for
+    review), or everyone (``Track.objects.visible_to``)."""
 
     PRIVATE = "private", "Private"
     PUBLIC = "public", "Public"
