@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from catalog.models import Track
+from catalog.models import ReviewQueueEntry, Track
 from catalog.models.tracks import track_upload_to
 
 __all__ = ["attach_blob", "release_blob"]
@@ -56,10 +56,11 @@ def release_blob(name: str) -> bool:
     return True
 
 
-@receiver(post_delete, dispatch_uid="catalog.release_track_blob")
-def _release_after_delete(sender, instance, **kwargs) -> None:
-    if not isinstance(instance, Track):  # any model; Track and its proxies (the review queue) only
-        return
+# Track and its proxy (a delete from the review queue page is sent as the proxy). Bound to these senders
+# only: a post_delete receiver for every model would cost other apps Django's fast bulk deletes.
+@receiver(post_delete, sender=Track, dispatch_uid="catalog.release_track_blob")
+@receiver(post_delete, sender=ReviewQueueEntry, dispatch_uid="catalog.release_queue_entry_blob")
+def _release_after_delete(sender, instance: Track, **kwargs) -> None:
     # After commit: a rolled-back delete must find its file, and the reference check must see the
     # committed rows of concurrent ingests that share it.
     name = instance.audio_file.name
