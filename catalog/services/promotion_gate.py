@@ -228,7 +228,11 @@ def check_ready(sets: Sequence[HeldOutSet], options: GateOptions) -> None:
                 f"{held_out.name}: {clips} clip(s) from {groups} {held_out.group_word}; the gate needs at "
                 f"least {options.min_clips} clips from {options.min_groups} {held_out.group_word}"
             )
-    unmeasurable = [name for name, metric in GATE_METRICS.items() if not any(map(metric.measurable, sets))]
+    unmeasurable = [
+        name
+        for name, metric in GATE_METRICS.items()
+        if not any(held_out.entries and metric.measurable(held_out) for held_out in sets)
+    ]
     if unmeasurable:
         where = " or ".join(s.name for s in sets) or "no held-out set"
         problems.append(
@@ -303,7 +307,7 @@ def judge(
         resamples = _resamples(held_out.groups, options.rounds, options.seed)
         full = np.arange(len(held_out.entries))
         for name, metric in GATE_METRICS.items():
-            if not metric.measurable(held_out):
+            if not held_out.entries or not metric.measurable(held_out):
                 continue
             base = metric.value(held_out, before[index], full)
             if after is None:

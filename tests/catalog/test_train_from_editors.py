@@ -20,7 +20,14 @@ from catalog.choices import TrackStatus
 from catalog.models import Track, TrackEmbedding, Verdict
 from catalog.services.editing import mark_reviewed, set_verdict
 from catalog.services.editor_training import next_version
-from catalog.services.promotion_gate import GateOptions, HeldOutSet, Outputs, judge
+from catalog.services.promotion_gate import (
+    GateCannotJudge,
+    GateOptions,
+    HeldOutSet,
+    Outputs,
+    check_ready,
+    judge,
+)
 from catalog.services.training_export import split_of_artist
 from ml.audio import AudioContract
 from ml.inference import ModelBundle, default_bundle_dir
@@ -343,6 +350,21 @@ def test_the_gate_refuses_a_candidate_worse_on_retrieval():
     retrieval = next(row for row in decision.rows if row.metric == "retrieval MAP@5")
     assert retrieval.worse and retrieval.change_ci[1] < 0  # clearly worse, not noise
     assert [row.metric for row in decision.rows if row.worse] == ["retrieval MAP@5"]
+
+
+def test_the_gate_names_what_an_empty_or_small_held_out_set_lacks():
+    empty = HeldOutSet("editor tags (test)", [], LABELS, "artists")
+
+    with pytest.raises(GateCannotJudge) as refused:
+        check_ready([empty, _held_out(n_groups=2, per_group=2)], GATE)
+
+    message = str(refused.value)
+    assert (
+        "editor tags (test): 0 clip(s) from 0 artists; the gate needs at least 8 clips from 4 artists"
+        in message
+    )
+    assert "corpus test split: 4 clip(s) from 2 groups" in message
+    assert "cannot check" not in message  # the corpus set has every label, if too few clips
 
 
 def test_the_gate_tolerates_a_drop_within_its_tolerance():
