@@ -3,6 +3,7 @@ filters) and its bulk actions."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.urls import reverse
 
 from catalog.choices import TrackStatus, Visibility
@@ -248,9 +249,7 @@ def test_only_the_owner_publishes_or_submits_a_track_from_its_page(client, edito
     assert listed(client_for(editor).get(CHANGELIST)) == ["Diary Entry", "For Review", "Out There"]
 
 
-def client_for(user):
-    from django.test import Client
-
+def client_for(user) -> Client:
     logged_in = Client()
     logged_in.force_login(user)
     return logged_in
