@@ -36,7 +36,8 @@ class HasScope(permissions.BasePermission):
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
         needed = view.required_scopes.get(method)
         if needed is None:
-            return False
+            # No handler: let DRF answer 405. A handler without a declared scope is refused, never open.
+            return not hasattr(view, request.method.lower())
         if needed not in granted_scopes(request):
             self.message = f"This API key lacks the '{needed}' scope."
             return False

@@ -52,7 +52,9 @@ class UploadResponseSerializer(serializers.Serializer):
 
 class UploadRequestSerializer(serializers.Serializer):
     file = serializers.ListField(
-        child=serializers.FileField(), help_text="One or more audio files (repeat the 'file' part)."
+        child=serializers.FileField(),
+        allow_empty=False,
+        help_text="One or more audio files (repeat the 'file' part).",
     )
     visibility = serializers.ChoiceField(
         choices=Visibility.choices,
