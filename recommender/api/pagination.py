@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import re
+
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
 from recommender.api.conf import api_setting
 
 __all__ = ["ApiPagination"]
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 
 
 class ApiPagination(PageNumberPagination):
@@ -23,10 +27,10 @@ class ApiPagination(PageNumberPagination):
         errors = {}
         for name in (self.page_query_param, self.page_size_query_param):
             raw = request.query_params.get(name)
-            if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            if raw is not None and (not _DIGITS.fullmatch(raw) or int(raw) < 1):
                 errors[name] = ["A positive whole number is required."]
         size = request.query_params.get(self.page_size_query_param)
-        if size and size.isdigit() and int(size) > self.max_page_size:
+        if size and _DIGITS.fullmatch(size) and int(size) > self.max_page_size:
             errors[self.page_size_query_param] = [f"At most {self.max_page_size}."]
         if errors:
             raise exceptions.ValidationError(errors)

@@ -100,7 +100,7 @@ def test_audio_features_many_in_order_with_nulls(api, taxonomy, other_partner):
     assert [row and row["id"] for row in rows] == [b.pk, None, a.pk, None, None]
 
 
-@pytest.mark.parametrize("ids", ["", "1,two", ",".join(str(i) for i in range(1, 102))])
+@pytest.mark.parametrize("ids", ["", "1,two", "1,²", ",".join(str(i) for i in range(1, 102))])
 def test_audio_features_bad_ids_are_400(api, taxonomy, ids):
     response = api.get("/api/v1/audio-features", {"ids": ids})
     assert response.status_code == 400 and "ids" in response.json()["errors"]

@@ -131,6 +131,7 @@ def test_an_editors_verdict_wins_over_the_model_in_filters(api, catalogue):
         ({"status": "done"}, "status"),
         ({"min_score": "-1"}, "min_score"),
         ({"page": "zero"}, "page"),
+        ({"page": "²"}, "page"),
         ({"page_size": "1000"}, "page_size"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rest_framework import serializers
 
 from catalog.choices import TrackStatus
@@ -10,6 +12,8 @@ from recommender.api.conf import api_setting
 from recommender.api.services.track_search import TrackQuery
 
 __all__ = ["IdListParams", "SimilarParams", "TrackListParams"]
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 
 _VA = {"min_value": -1.0, "max_value": 1.0, "required": False}
 
@@ -99,7 +103,7 @@ def _ids(value: str, *, allow_empty: bool) -> list[int]:
     parts = [part.strip() for part in value.split(",") if part.strip()]
     if not parts and not allow_empty:
         raise serializers.ValidationError("Give at least one id.")
-    if not all(part.isdigit() and len(part) < 19 for part in parts):
+    if not all(_DIGITS.fullmatch(part) and len(part) < 19 for part in parts):
         raise serializers.ValidationError("Ids must be comma-separated whole numbers.")
     if len(parts) > int(api_setting("MAX_IDS")):
         raise serializers.ValidationError(f"At most {api_setting('MAX_IDS')} ids per request.")
