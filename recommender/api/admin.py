@@ -9,10 +9,24 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from recommender.api.models import AnalysisJob, APIKey, Partner, WebhookDelivery, WebhookEndpoint
+from recommender.api.models import (
+    AnalysisJob,
+    APIKey,
+    Partner,
+    PartnerListener,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from recommender.api.services.keys import create_partner, hash_key, issue_key
 
-__all__ = ["APIKeyAdmin", "AnalysisJobAdmin", "PartnerAdmin", "WebhookDeliveryAdmin", "WebhookEndpointAdmin"]
+__all__ = [
+    "APIKeyAdmin",
+    "AnalysisJobAdmin",
+    "PartnerAdmin",
+    "PartnerListenerAdmin",
+    "WebhookDeliveryAdmin",
+    "WebhookEndpointAdmin",
+]
 
 
 class APIKeyInline(admin.TabularInline):
@@ -135,3 +149,15 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(PartnerListener)
+class PartnerListenerAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "partner", "user", "created"]
+    list_filter = ["partner"]
+    list_select_related = ["partner", "user"]
+    search_fields = ["external_id"]
+    readonly_fields = ["partner", "external_id", "user", "created"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # created by the API when a partner first sends something for the listener

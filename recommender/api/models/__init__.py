@@ -1,4 +1,5 @@
 from recommender.api.models.jobs import AnalysisJob, IdempotencyRecord, JobStatus
+from recommender.api.models.listeners import PartnerListener
 from recommender.api.models.partners import APIKey, Partner, Scope
 from recommender.api.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -9,6 +10,7 @@ __all__ = [
     "IdempotencyRecord",
     "JobStatus",
     "Partner",
+    "PartnerListener",
     "Scope",
     "WebhookDelivery",
     "WebhookEndpoint",
