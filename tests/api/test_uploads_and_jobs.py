@@ -171,3 +171,15 @@ def test_public_upload(api, song):
         response = api.post(TRACKS, {"file": handle, "visibility": "public"}, format="multipart")
     assert response.status_code == 202
     assert Track.objects.get().visibility == Visibility.PUBLIC
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analysis_is_queued_only_once_the_job_exists(partner, make_client, song, taxonomy, monkeypatch):
+    """Otherwise a fast worker could finish the track before its job exists, and no webhook would go."""
+    job_existed = []
+    monkeypatch.setattr(
+        "catalog.services.ingest.enqueue_analysis",
+        lambda track_id: job_existed.append(AnalysisJob.objects.filter(track_id=track_id).exists()),
+    )
+    assert upload(make_client(partner), song).status_code == 202
+    assert job_existed == [True]

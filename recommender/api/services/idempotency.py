@@ -41,7 +41,7 @@ def run_once(user, key: str, fingerprint: str, work: Callable[[], tuple[int, dic
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", code="invalid_idempotency_key"
         )
     cutoff = timezone.now() - timedelta(hours=int(api_setting("IDEMPOTENCY_TTL_H")))
-    IdempotencyRecord.objects.filter(user=user, key=key, created__lt=cutoff).delete()
+    IdempotencyRecord.objects.filter(user=user, created__lt=cutoff).delete()  # this client's expired keys
     with transaction.atomic():
         try:
             with transaction.atomic():

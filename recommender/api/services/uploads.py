@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from catalog.choices import Visibility
 from catalog.services.ingest import IngestError, ingest_file
@@ -55,12 +56,16 @@ def upload_files(
     result = UploadResult()
     for upload in files:
         try:
-            track = ingest_file(upload, owner=user, visibility=visibility)
+            # Track and job commit together, and the analysis is queued only then (ingest's on_commit):
+            # a fast worker can never finish a track whose job does not exist yet and so miss its webhook.
+            with transaction.atomic():
+                track = ingest_file(upload, owner=user, visibility=visibility)
+                job = AnalysisJob.objects.create(
+                    track=track, requested_by=user, partner=partner, api_key=api_key
+                )
         except IngestError as exc:
             existing = exc.existing.pk if exc.existing is not None else None
             result.rejected.append(Rejection(upload.name or "", exc.code.value, exc.message, existing))
             continue
-        job = AnalysisJob.objects.create(track=track, requested_by=user, partner=partner, api_key=api_key)
-        job.track = track
         result.jobs.append(job)
     return result
