@@ -52,8 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc files served locally: the API docs need no CDN
     "catalog",
     "recommender",
+    "recommender.api",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +191,31 @@ MOODMIX = {
     # Tracks shorter or longer than this are refused (seconds).
     "MIN_DURATION_S": float(os.environ.get("MOODMIX_MIN_DURATION_S", "1.0")),
     "MAX_DURATION_S": float(os.environ.get("MOODMIX_MAX_DURATION_S", str(30 * 60))),
+}
+
+REST_FRAMEWORK = {
+    # Only the schema class is global: the partner API sets its auth, scopes and throttles per view.
+    "DEFAULT_SCHEMA_CLASS": "recommender.api.openapi.ApiAutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    # The partner API's OpenAPI 3 document (/api/v1/schema/); see recommender/api and docs/api.md.
+    "TITLE": "Moodmix partner API",
+    "DESCRIPTION": "Mood and genre analysis of your own catalogue: tracks, audio features, similar tracks, "
+    "analysis jobs and webhooks. Errors are application/problem+json.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TrackStatusEnum": "catalog.choices.TrackStatus",
+        "JobStatusEnum": "recommender.api.models.jobs.JobStatus",
+        "DeliveryStatusEnum": "recommender.api.models.webhooks.DeliveryStatus",
+        "WebhookEventEnum": "recommender.api.models.webhooks.WebhookEvent",
+    },
 }
 
 LOGGING = {

@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from catalog.choices import TrackErrorCode, TrackStatus
 from catalog.models import Track
+from catalog.signals import analysis_finished
 from ml.audio import AudioContract, AudioError, load_audio
 from ml.features import integrated_loudness, peak_dbfs, waveform_peaks
 
@@ -181,6 +182,7 @@ def complete(track_id: int, writers: Iterable[ResultWriter]) -> bool:
         track.error_code = ""
         track.error_detail = ""
         track.save()
+        transaction.on_commit(lambda: _announce(track_id, TrackStatus.ANALYZED))
     return True
 
 
@@ -195,7 +197,13 @@ def fail(track_id: int, code: str, detail: str) -> bool:
     )
     if updated:
         logger.warning("analysis of track %s failed: %s: %s", track_id, code, detail)
+        transaction.on_commit(lambda: _announce(track_id, TrackStatus.FAILED))
     return bool(updated)
+
+
+def _announce(track_id: int, status: TrackStatus) -> None:
+    # After commit, so receivers (partner webhooks) never announce a result that was rolled back.
+    analysis_finished.send(sender=Track, track_id=track_id, status=status)
 
 
 def requeue(track_ids: Iterable[int]) -> int:

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from catalog.services.taxonomy import load_taxonomy
+
 
 @pytest.fixture(autouse=True)
 def media_root() -> Path:
@@ -14,3 +16,10 @@ def media_root() -> Path:
     yield root
     for path in sorted(set(root.rglob("*")) - before, reverse=True):  # files before their folders
         path.unlink() if path.is_file() else path.rmdir()
+
+
+@pytest.fixture(autouse=True)
+def taxonomy_rows(transactional_db) -> None:
+    """The taxonomy rows come from a data migration, and an earlier transactional test's flush (any app's)
+    empties every table: load them again, as tests/catalog/test_analysis_pipeline_worker.py does."""
+    load_taxonomy()

@@ -1,0 +1,74 @@
+"""Fixtures of the API tests: partners with keys of chosen scopes, clients that send them, a catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from catalog.services.taxonomy import load_taxonomy
+from recommender.api.models import Partner, Scope
+from recommender.api.services.keys import create_partner, issue_key
+
+ALL_SCOPES = [scope.value for scope in Scope]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings):
+    """A unique rate-limit window per test: counters of earlier tests (same key ids after a flush) never
+    leak into this one."""
+    import uuid
+
+    from recommender.api import throttling
+
+    previous = throttling.KEY_PREFIX
+    throttling.KEY_PREFIX = f"moodmix:test:{uuid.uuid4().hex}"
+    yield
+    throttling.KEY_PREFIX = previous
+
+
+@pytest.fixture
+def taxonomy(db) -> None:
+    load_taxonomy()  # a transactional test before this one may have flushed the migration's rows
+
+
+@pytest.fixture
+def partner(db) -> Partner:
+    return create_partner("Radio Nowhere", contact_email="dev@radio.example")
+
+
+@pytest.fixture
+def other_partner(db) -> Partner:
+    return create_partner("Other Label")
+
+
+@pytest.fixture
+def make_client() -> Callable[..., APIClient]:
+    def make(partner: Partner, scopes=ALL_SCOPES, rate_limit: int | None = None) -> APIClient:
+        issued = issue_key(partner, name="test", scopes=scopes, rate_limit=rate_limit)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+        client.key = issued.key
+        client.secret = issued.secret
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(partner, make_client) -> APIClient:
+    """A client with a key holding every scope."""
+    return make_client(partner)
+
+
+@pytest.fixture
+def other_api(other_partner, make_client) -> APIClient:
+    return make_client(other_partner)
