@@ -123,6 +123,11 @@ def _existing_file(path: PathLike) -> Path:
     return path
 
 
+# Frames decoded per read: 2**18 stereo float32 frames is 2 MB, so a long file never exists in memory at
+# its native rate and channel count (a 20-minute 44.1 kHz stereo file would be 423 MB), only mono.
+_READ_BLOCK_FRAMES = 1 << 18
+
+
 def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
     with sf.SoundFile(str(path)) as handle:
         rate = handle.samplerate
@@ -131,9 +136,26 @@ def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[
             return np.zeros(0, dtype=np.float32), rate
         if start:
             handle.seek(start)
-        count = -1 if duration is None else max(1, round(duration * rate))
-        data = handle.read(frames=count, dtype="float32", always_2d=True)
-    return data.mean(axis=1), rate
+        wanted = handle.frames - start if handle.frames else None
+        if duration is not None:
+            wanted = max(1, round(duration * rate)) if wanted is None else min(wanted, round(duration * rate))
+        # Filled in place when the header gives the length (no list of blocks to concatenate: that
+        # would hold the mono track twice); a header without a length falls back to collecting blocks.
+        mono = np.empty(wanted, dtype=np.float32) if wanted is not None else None
+        blocks, filled = [], 0
+        while wanted is None or filled < wanted:
+            count = _READ_BLOCK_FRAMES if wanted is None else min(_READ_BLOCK_FRAMES, wanted - filled)
+            data = handle.read(frames=count, dtype="float32", always_2d=True)
+            if not len(data):
+                break
+            if mono is None:
+                blocks.append(data.mean(axis=1))
+            else:
+                mono[filled : filled + len(data)] = data.mean(axis=1)  # downmix as we go
+            filled += len(data)
+    if mono is None:
+        return (np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)), rate
+    return mono[:filled], rate
 
 
 def _read_audioread(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
