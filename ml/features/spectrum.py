@@ -81,31 +81,34 @@ def analyse_spectrum(
     half, hop = RHYTHM_N_FFT // 2, RHYTHM_HOP
     n_frames = 1 + y.size // hop
     padded = torch.nn.functional.pad(torch.from_numpy(y).to(device), (half, half))
-    mel = torch.empty((RHYTHM_MELS, n_frames), dtype=torch.float32, device=device)
+    # Frames as rows of a strided view, windowed and transformed a block at a time: the same as
+    # torch.stft(center=False), which measured 2-7x slower on one thread for these sizes.
+    frames = padded.unfold(0, RHYTHM_N_FFT, hop)
+    mel = torch.empty((n_frames, RHYTHM_MELS), dtype=torch.float32, device=device)
     sparse_power = []
     with torch.inference_mode():
         for first in range(0, n_frames, BLOCK_FRAMES):
             last = min(first + BLOCK_FRAMES, n_frames)
-            block = padded[first * hop : (last - 1) * hop + RHYTHM_N_FFT]
-            spec = torch.stft(block, RHYTHM_N_FFT, hop, window=window, center=False, return_complex=True)
+            spec = torch.fft.rfft(frames[first:last] * window, dim=1)
             power = spec.real.square() + spec.imag.square()
-            mel[:, first:last] = mel_basis @ power
+            torch.matmul(power, mel_basis.T, out=mel[first:last])
             # Global frame indices that are multiples of the stride, whatever the block boundaries.
             offset = (-first) % TUNING_STRIDE
-            sparse_power.append(power[:, offset::TUNING_STRIDE])
+            sparse_power.append(power[offset::TUNING_STRIDE])
         strength = _onset_strength(mel)
-        magnitude = torch.cat(sparse_power, dim=1).sqrt_().cpu().numpy()
+        magnitude = torch.cat(sparse_power).sqrt_().T.contiguous().cpu().numpy()
     onset = OnsetEnvelope(strength=strength, sample_rate=sample_rate, hop_length=hop)
     return SpectralSummary(onset=onset, tuning=_tuning(magnitude, sample_rate))
 
 
 def _onset_strength(mel: torch.Tensor) -> np.ndarray:
-    """librosa's spectral flux (lag 1, no max filter, mean over bands, centring shift) of mel power."""
+    """librosa's spectral flux (lag 1, no max filter, mean over bands, centring shift) of mel power
+    laid out (frames, bands)."""
     db = 10.0 * torch.log10(torch.clamp(mel, min=AMIN))
     db = torch.maximum(db, db.max() - TOP_DB)
-    flux = torch.clamp(db[:, 1:] - db[:, :-1], min=0.0).mean(dim=0)
+    flux = torch.clamp(db[1:] - db[:-1], min=0.0).mean(dim=1)
     shift = 1 + RHYTHM_N_FFT // (2 * RHYTHM_HOP)  # the lag, plus the frames centring adds
-    strength = torch.cat([flux.new_zeros(shift), flux])[: mel.shape[1]]
+    strength = torch.cat([flux.new_zeros(shift), flux])[: mel.shape[0]]
     return strength.double().cpu().numpy()
 
 
