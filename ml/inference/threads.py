@@ -10,9 +10,9 @@ exactly `$MOODMIX_ANALYSIS_THREADS` when it is set, and every pool is set to it:
 - torch intra-op threads (`torch.set_num_threads`) and inter-op threads (only settable before the first
   parallel op; skipped quietly after it);
 - the BLAS and OpenMP pools numpy, scipy and soxr call into (`threadpoolctl`, which finds them all);
-- numba's pool (`numba.set_num_threads`), which librosa's compiled kernels use. Set first: starting
-  numba's OpenMP layer resets the shared OpenMP thread count, torch's included (found while measuring:
-  a worker's first librosa call put torch back to one thread per core).
+- numba's pool (`numba.set_num_threads`), for any parallel numba kernel. Set first: starting numba's
+  OpenMP layer (which `set_num_threads` does) resets the OpenMP thread count torch shares to one per
+  core; with torch set first, this function itself would leave torch oversubscribed (tested).
 
 `configure_threads` is what a worker process calls once at start (`catalog.workers` wires it to
 Celery's `worker_process_init`); benchmarks call it with `--threads`.
@@ -64,8 +64,8 @@ def configure_threads(threads: int) -> int:
     if threads < 1:
         raise ValueError(f"threads must be >= 1, got {threads}")
     # Order matters. Launching numba's OpenMP threading layer (which set_num_threads does) resets the
-    # OpenMP thread count torch reads back to one per core: torch set first would silently end up
-    # oversubscribed after the first librosa call. So numba first, then the BLAS/OpenMP pools, then torch.
+    # OpenMP thread count torch reads back to one per core: torch set first would end up oversubscribed.
+    # So numba first, then the BLAS/OpenMP pools, then torch.
     try:
         import numba
 
