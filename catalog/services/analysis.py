@@ -297,8 +297,9 @@ def fail(track_id: int, code: str, detail: str) -> bool:
     return bool(updated)
 
 
-def requeue(track_ids: Iterable[int]) -> int:
-    """Put tracks back to ``pending`` (clearing errors and attempts) and queue their analysis on commit."""
+def requeue(track_ids: Iterable[int], *, batch_size: int | None = None) -> int:
+    """Put tracks back to ``pending`` (clearing errors and attempts) and queue their analysis on commit:
+    one ``catalog.analyze_track`` each, or ``catalog.analyze_tracks`` batches of ``batch_size``."""
     ids = list(track_ids)
     with transaction.atomic():
         count = Track.objects.filter(pk__in=ids).update(
@@ -308,9 +309,21 @@ def requeue(track_ids: Iterable[int]) -> int:
             analysis_attempts=0,
             updated=timezone.now(),
         )
-        for track_id in ids:
-            transaction.on_commit(lambda track_id=track_id: enqueue_analysis(track_id))
+        if batch_size:
+            transaction.on_commit(lambda: _enqueue_batches(ids, batch_size))
+        else:
+            for track_id in ids:
+                transaction.on_commit(lambda track_id=track_id: enqueue_analysis(track_id))
     return count
+
+
+def _enqueue_batches(track_ids: list[int], batch_size: int) -> None:
+    from catalog.tasks import enqueue_analysis_batches  # the task module imports this one
+
+    try:
+        enqueue_analysis_batches(track_ids, batch_size)
+    except BrokerError:
+        logger.exception("could not queue the analysis of %d track(s); they stay pending", len(track_ids))
 
 
 def enqueue_analysis(track_id: int) -> None:

@@ -125,3 +125,16 @@ def test_batches_are_queued_in_chunks_on_the_analysis_queue(monkeypatch):
     assert enqueue_analysis_batches(list(range(1, 40)), batch_size=16) == 3
     assert [len(batch) for batch in sent] == [16, 16, 7]
     assert app.amqp.router.route({}, "catalog.analyze_tracks")["queue"].name == "analysis"
+
+
+def test_reanalyze_with_batch_queues_batches_after_commit(monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    tracks = [TrackFactory(status=TrackStatus.ANALYZED) for _ in range(5)]
+    sent = []
+    monkeypatch.setattr("catalog.tasks.analyze_tracks.delay", sent.append)
+    monkeypatch.setattr("catalog.tasks.analyze_track.delay", lambda track_id: pytest.fail("queued alone"))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reanalyze", "--all", "--batch", "2", "--no-wait")
+    assert sent == [[t.pk for t in tracks[:2]], [t.pk for t in tracks[2:4]], [tracks[4].pk]]
+    assert set(Track.objects.values_list("status", flat=True)) == {TrackStatus.PENDING}
