@@ -11,8 +11,8 @@ centred with zero padding: librosa's defaults for `onset_strength`) feeds both:
   float32 rounding, tested);
 - the tuning (deviation from A440 in fractions of a bin) that the key's constant-Q chroma needs:
   librosa's `estimate_tuning` (pitch tracking on the magnitude spectrum) read from every 8th frame of
-  this STFT. `chroma_cqt` would otherwise run a second STFT (hop 512) and pitch-track 4x as many
-  frames just for this number: 60 % of its cost.
+  this STFT, block by block. `chroma_cqt` would otherwise run a second STFT (hop 512) and pitch-track
+  4x as many frames just for this number: 60 % of its cost.
 
 The key keeps its constant-Q chroma (`ml.features.key`): STFT chroma from these frames was measured
 and rejected, it changed the key of 5 of 12 demo tracks (2048-point frames cannot separate semitones
@@ -20,7 +20,7 @@ below about 360 Hz, where the bass lines that anchor a key live).
 
 The transform runs in blocks of frames so its memory is bounded whatever the track length (a 20-minute
 track never holds its full complex spectrogram, 0.8 GB); only the 128-band mel power (53 MB for 20
-minutes) and every 8th magnitude spectrum (the same) are kept. It runs on any torch device: on a GPU
+minutes) and the pitch peaks of every 8th frame are kept. It runs on any torch device: on a GPU
 worker the model's device does this too.
 
 The model's own front end (`ml.audio.LogMel`) cannot be shared: it transforms each 3 s window on its
@@ -49,8 +49,8 @@ AMIN = 1e-10
 CHROMA_BINS_PER_OCTAVE = 36
 # Tuning is a whole-track property: every 8th frame (a 2048-sample, 93 ms hop) is plenty.
 TUNING_STRIDE = 8
-# 4096 frames of 1025 complex bins is 34 MB: large enough for fast FFT batches, small enough to bound RSS.
-BLOCK_FRAMES = 4096
+# 2048 frames of 1025 complex bins is 17 MB: large enough for fast FFT batches, small enough to bound RSS.
+BLOCK_FRAMES = 2048
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def analyse_spectrum(
     # torch.stft(center=False), which measured 2-7x slower on one thread for these sizes.
     frames = padded.unfold(0, RHYTHM_N_FFT, hop)
     mel = torch.empty((n_frames, RHYTHM_MELS), dtype=torch.float32, device=device)
-    sparse_power = []
+    peaks = _PitchPeaks(sample_rate)
     with torch.inference_mode():
         for first in range(0, n_frames, BLOCK_FRAMES):
             last = min(first + BLOCK_FRAMES, n_frames)
@@ -94,11 +94,10 @@ def analyse_spectrum(
             torch.matmul(power, mel_basis.T, out=mel[first:last])
             # Global frame indices that are multiples of the stride, whatever the block boundaries.
             offset = (-first) % TUNING_STRIDE
-            sparse_power.append(power[offset::TUNING_STRIDE])
+            peaks.add(power[offset::TUNING_STRIDE].sqrt().T.cpu().numpy())
         strength = _onset_strength(mel)
-        magnitude = torch.cat(sparse_power).sqrt_().T.contiguous().cpu().numpy()
     onset = OnsetEnvelope(strength=strength, sample_rate=sample_rate, hop_length=hop)
-    return SpectralSummary(onset=onset, tuning=_tuning(magnitude, sample_rate))
+    return SpectralSummary(onset=onset, tuning=peaks.tuning())
 
 
 def _onset_strength(mel: torch.Tensor) -> np.ndarray:
@@ -112,11 +111,36 @@ def _onset_strength(mel: torch.Tensor) -> np.ndarray:
     return strength.double().cpu().numpy()
 
 
-def _tuning(magnitude: np.ndarray, sample_rate: int) -> float:
-    if not np.any(magnitude):
-        return 0.0
-    return float(
-        librosa.estimate_tuning(
-            S=magnitude, sr=sample_rate, n_fft=RHYTHM_N_FFT, bins_per_octave=CHROMA_BINS_PER_OCTAVE
+class _PitchPeaks:
+    """librosa's `estimate_tuning`, fed one block of magnitude frames at a time.
+
+    `piptrack` decides each frame on its own (peaks above 0.1 of the frame's maximum), so running it per
+    block and keeping only the (pitch, magnitude) pairs of its peaks gives exactly the whole-track
+    result without holding a whole-track spectrogram and piptrack's float64 working arrays (a few
+    hundred MB for 20 minutes). The magnitude threshold (median over all peaks) and the tuning histogram
+    are then computed once, as librosa does.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.pitches: list[np.ndarray] = []
+        self.magnitudes: list[np.ndarray] = []
+
+    def add(self, magnitude: np.ndarray) -> None:
+        if not np.any(magnitude):
+            return
+        pitch, mag = librosa.piptrack(S=magnitude, sr=self.sample_rate, n_fft=RHYTHM_N_FFT)
+        found = pitch > 0
+        self.pitches.append(pitch[found])
+        self.magnitudes.append(mag[found])
+
+    def tuning(self) -> float:
+        if not self.pitches:
+            return 0.0
+        pitch, mag = np.concatenate(self.pitches), np.concatenate(self.magnitudes)
+        threshold = np.median(mag) if mag.size else 0.0
+        return float(
+            librosa.pitch_tuning(
+                pitch[mag >= threshold], resolution=0.01, bins_per_octave=CHROMA_BINS_PER_OCTAVE
+            )
         )
-    )
