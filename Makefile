@@ -36,6 +36,14 @@ corpus: $(VENV_OK) ## build the offline training corpus under var/corpus
 models: corpus ## train, evaluate and write the default model bundle into ml/bundles/
 	scripts/train-default-model.sh
 
+worker-cpu: $(VENV_OK) ## analysis worker on the CPU: one process per core, one thread each (docs/analysis.md)
+	MOODMIX_DEVICE=cpu .venv/bin/celery -A recommender worker --loglevel=INFO \
+	  -Q $${QUEUES:-analysis,index,default} --concurrency=$${CONCURRENCY:-$$(nproc)}
+
+worker-gpu: $(VENV_OK) ## analysis worker on CUDA: one process owns the GPU, batched windows (docs/analysis.md)
+	MOODMIX_DEVICE=$${MOODMIX_DEVICE:-cuda} .venv/bin/celery -A recommender worker --loglevel=INFO \
+	  -Q analysis --pool=solo --hostname=gpu@%h
+
 stop: ## stop the embedded PostgreSQL
 	DEBUG=1 $(PY) manage.py dbserver stop
 

@@ -1,4 +1,6 @@
-"""Celery tasks of the catalogue. Routed by name in ``recommender/celery.py`` (analyze_track -> analysis)."""
+"""Celery tasks of the catalogue. Routed by name in ``recommender/celery.py`` (analyze_track and
+analyze_tracks -> analysis). Importing this module (Celery autodiscovers it) also wires the worker
+process set-up of ``catalog.workers`` (threads per process)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
+from catalog import workers  # noqa: F401  (connects the worker signal handlers)
 from catalog.choices import TrackErrorCode, TrackStatus
-from catalog.services.analysis import fail, run_analysis
+from catalog.models import Track
+from catalog.services.analysis import fail, run_analysis, run_batch_analysis
 
-__all__ = ["analyze_track"]
+__all__ = ["BATCH_SIZE", "analyze_track", "analyze_tracks", "enqueue_analysis_batches"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +62,54 @@ def analyze_track(track_id: int) -> str | None:
         logger.info("analyze_track(%s): nothing to do (not pending, or finished elsewhere)", track_id)
         return None
     return status.value
+
+
+BATCH_SIZE = 16
+"""Tracks per ``analyze_tracks`` message: 16 three-minute tracks are about 1,900 windows, several full
+GPU passes, and about 270 MB of decoded audio held at once."""
+
+# A batch may hold BATCH_SIZE long tracks; the per-track limit above times the batch would be hours, so
+# a batch gets a few per-track limits: enough for 16 tracks of 20 minutes on one CPU core.
+BATCH_SOFT_TIME_LIMIT_S = 3 * SOFT_TIME_LIMIT_S
+BATCH_HARD_TIME_LIMIT_S = BATCH_SOFT_TIME_LIMIT_S + 60
+
+
+@shared_task(
+    name="catalog.analyze_tracks",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=3,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    soft_time_limit=BATCH_SOFT_TIME_LIMIT_S,
+    time_limit=BATCH_HARD_TIME_LIMIT_S,
+)
+def analyze_tracks(track_ids: list[int]) -> dict[str, str | None]:
+    """Analyse a batch of pending tracks in one pass (``run_batch_analysis``): their windows share the
+    model's forward passes and each track fails or completes on its own. Returns {track id: final
+    status or None}. On the soft time limit, the batch's tracks still analysing fail with ``timeout``."""
+    try:
+        results = run_batch_analysis(track_ids)
+    except SoftTimeLimitExceeded:
+        stuck = Track.objects.filter(pk__in=track_ids, status=TrackStatus.ANALYZING).values_list(
+            "pk", flat=True
+        )
+        for track_id in stuck:
+            fail(
+                track_id,
+                TrackErrorCode.TIMEOUT,
+                f"The batch did not finish within {BATCH_SOFT_TIME_LIMIT_S} s.",
+            )
+        return {str(track_id): TrackStatus.FAILED.value for track_id in stuck}
+    return {str(track_id): None if status is None else status.value for track_id, status in results.items()}
+
+
+def enqueue_analysis_batches(track_ids: list[int], batch_size: int = BATCH_SIZE) -> int:
+    """Queue ``catalog.analyze_tracks`` for `track_ids` in batches of `batch_size`; the messages sent."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    batches = [track_ids[i : i + batch_size] for i in range(0, len(track_ids), batch_size)]
+    for batch in batches:
+        analyze_tracks.delay(batch)
+    return len(batches)

@@ -27,6 +27,7 @@ app.conf.update(
     task_queues=[Queue("analysis"), Queue("index"), Queue("default")],
     task_routes={
         "catalog.analyze_track": {"queue": "analysis"},
+        "catalog.analyze_tracks": {"queue": "analysis"},
         "catalog.rebuild_index": {"queue": "index"},
         "catalog.*": {"queue": "default"},
     },

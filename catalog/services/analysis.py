@@ -16,6 +16,11 @@ The life of one analysis, as the ``catalog.analyze_track`` task drives it:
 
 Model predictions plug in as one more step, registered with :func:`analysis_step`: their ``compute`` runs
 on the decoded wave, their writer stores rows (predictions, embeddings) in the completing transaction.
+
+Speed (issue 13): the file is decoded once, at the current bundle's contract rate, so the model never
+resamples; the signal features are computed once per decode (:attr:`DecodedAudio.features`) and shared
+by the ``signal`` and ``model`` steps; :func:`run_batch_analysis` analyses several tracks in one pass,
+their windows sharing the model's forward passes, each track claimed, failed or completed on its own.
 """
 
 from __future__ import annotations
@@ -24,19 +29,22 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from catalog.bundles import current_bundle
 from catalog.choices import TrackErrorCode, TrackStatus
 from catalog.models import Track
 from catalog.signals import analysis_finished
 from ml.audio import AudioContract, AudioError, load_audio
-from ml.features import integrated_loudness, peak_dbfs, waveform_peaks
+from ml.features import AudioFeatures, compute_features, waveform_peaks
+from ml.inference import TrackPrediction
 
 __all__ = [
     "MAX_ANALYSIS_ATTEMPTS",
@@ -52,6 +60,7 @@ __all__ = [
     "registered_steps",
     "requeue",
     "run_analysis",
+    "run_batch_analysis",
 ]
 
 logger = logging.getLogger(__name__)
@@ -67,15 +76,27 @@ _ACTIVE = (TrackStatus.PENDING, TrackStatus.ANALYZING)
 
 @dataclass(frozen=True)
 class DecodedAudio:
-    """A track's audio decoded once for every step: mono float32 at the model contract's sample rate."""
+    """A track's audio decoded once for every step: mono float32 at the model contract's sample rate.
+
+    `device` is where the signal features' spectrum runs (the bundle's device: a GPU worker computes
+    it there too). `prediction` is the model's, when a batch analysis already made it for this track.
+    """
 
     track_id: int
     wave: np.ndarray
     sample_rate: int
+    device: str = "cpu"
+    prediction: TrackPrediction | None = None
 
     @property
     def duration_s(self) -> float:
         return len(self.wave) / self.sample_rate
+
+    @cached_property
+    def features(self) -> AudioFeatures:
+        """The signal features (`ml.features.compute_features`, without speechiness), computed on first
+        use and shared by every step that needs loudness, peak, tempo, key, energy or danceability."""
+        return compute_features(self.wave, self.sample_rate, device=self.device)
 
 
 ResultWriter = Callable[[Track], None]
@@ -107,8 +128,8 @@ def registered_steps() -> dict[str, AnalysisStep]:
 def measure_signal(decoded: DecodedAudio) -> ResultWriter:
     """Duration from the decoded samples, integrated loudness, sample peak and the drawn waveform."""
     duration = decoded.duration_s
-    loudness = integrated_loudness(decoded.wave, decoded.sample_rate)
-    peak = peak_dbfs(decoded.wave)
+    loudness = decoded.features.loudness_lufs
+    peak = decoded.features.peak_dbfs
     peaks = waveform_peaks(decoded.wave, WAVEFORM_POINTS)
 
     def write(track: Track) -> None:
@@ -162,10 +183,88 @@ def claim(track_id: int) -> Track | None:
 
 def analyze(track: Track) -> list[ResultWriter]:
     """Decode the track's file and run every registered step; no database writes happen here."""
+    return run_steps(decode(track))
+
+
+def decode(track: Track) -> DecodedAudio:
+    """The track's audio, decoded once at the current bundle's contract rate (so the model never
+    resamples it), or the default contract's rate without a bundle."""
+    bundle = current_bundle()
+    rate = bundle.contract.sample_rate if bundle is not None else AudioContract().sample_rate
+    device = bundle.device.type if bundle is not None else "cpu"
     with _local_audio_path(track) as path:
-        wave = load_audio(path, sample_rate=AudioContract().sample_rate)
-    decoded = DecodedAudio(track_id=track.pk, wave=wave, sample_rate=AudioContract().sample_rate)
+        wave = load_audio(path, sample_rate=rate)
+    return DecodedAudio(track_id=track.pk, wave=wave, sample_rate=rate, device=device)
+
+
+def run_steps(decoded: DecodedAudio) -> list[ResultWriter]:
+    """Every registered step on one decoded track, in registration order."""
     return [step(decoded) for step in _STEPS.values()]
+
+
+_TRANSIENT = (OperationalError, InterfaceError)
+"""Database errors a batch does not pin on one track: they propagate, and the task retries the batch."""
+
+
+def run_batch_analysis(track_ids: Iterable[int]) -> dict[int, TrackStatus | None]:
+    """Analyse several tracks in one pass (bulk imports, GPU workers): each track's final status, None
+    where there was nothing to do (not pending) or its result was dropped (re-queued meanwhile).
+
+    Every track is claimed and decoded on its own, then the current bundle predicts all decoded tracks
+    together (`ModelBundle.predict_many`: windows of consecutive tracks share forward passes), then each
+    track's steps run and complete in its own transaction. Failure is per track: a file that does not
+    decode fails with its AudioError code, any other error in one track's work fails that track with
+    ``internal`` (logged with its traceback); the rest of the batch goes on. Database outages
+    (OperationalError, InterfaceError) propagate so the task can retry the batch.
+    """
+    results: dict[int, TrackStatus | None] = {}
+    decoded: list[DecodedAudio] = []
+    for track_id in track_ids:
+        track = claim(track_id)
+        if track is None:
+            results[track_id] = None
+            continue
+        status = _isolated(track, lambda track=track: decoded.append(decode(track)))
+        if status is not None:
+            results[track_id] = status
+    for item in _predicted_together(decoded):
+        results[item.track_id] = _isolated(item.track_id, lambda item=item: _finish(item))
+    return results
+
+
+def _finish(decoded: DecodedAudio) -> TrackStatus | None:
+    return TrackStatus.ANALYZED if complete(decoded.track_id, run_steps(decoded)) else None
+
+
+def _isolated(track: Track | int, work: Callable[[], TrackStatus | None]) -> TrackStatus | None:
+    """Run one track's share of a batch; turn its failure into that track's ``failed`` status."""
+    track_id = track if isinstance(track, int) else track.pk
+    try:
+        return work()
+    except AudioError as exc:
+        fail(track_id, exc.code, str(exc))
+    except FileNotFoundError as exc:
+        fail(track_id, TrackErrorCode.MISSING_FILE, str(exc))
+    except _TRANSIENT:
+        raise
+    except Exception as exc:  # one track's bug or bad data must not fail the batch
+        logger.exception("analysis of track %s failed inside a batch", track_id)
+        fail(track_id, TrackErrorCode.INTERNAL, f"{type(exc).__name__}: {exc}")
+    return TrackStatus.FAILED
+
+
+def _predicted_together(decoded: list[DecodedAudio]) -> list[DecodedAudio]:
+    """The decoded tracks with the bundle's predictions attached, made in shared forward passes. If the
+    batch cannot be predicted together (one track too short for a window), each track's model step
+    predicts it alone, where its error stays its own."""
+    bundle = current_bundle()
+    if bundle is None or not decoded:
+        return decoded
+    try:
+        predictions = bundle.predict_many([item.wave for item in decoded])
+    except AudioError:
+        return decoded
+    return [replace(item, prediction=p) for item, p in zip(decoded, predictions, strict=True)]
 
 
 def complete(track_id: int, writers: Iterable[ResultWriter]) -> bool:
@@ -206,8 +305,9 @@ def _announce(track_id: int, status: TrackStatus) -> None:
     analysis_finished.send(sender=Track, track_id=track_id, status=status)
 
 
-def requeue(track_ids: Iterable[int]) -> int:
-    """Put tracks back to ``pending`` (clearing errors and attempts) and queue their analysis on commit."""
+def requeue(track_ids: Iterable[int], *, batch_size: int | None = None) -> int:
+    """Put tracks back to ``pending`` (clearing errors and attempts) and queue their analysis on commit:
+    one ``catalog.analyze_track`` each, or ``catalog.analyze_tracks`` batches of ``batch_size``."""
     ids = list(track_ids)
     with transaction.atomic():
         count = Track.objects.filter(pk__in=ids).update(
@@ -217,9 +317,21 @@ def requeue(track_ids: Iterable[int]) -> int:
             analysis_attempts=0,
             updated=timezone.now(),
         )
-        for track_id in ids:
-            transaction.on_commit(lambda track_id=track_id: enqueue_analysis(track_id))
+        if batch_size:
+            transaction.on_commit(lambda: _enqueue_batches(ids, batch_size))
+        else:
+            for track_id in ids:
+                transaction.on_commit(lambda track_id=track_id: enqueue_analysis(track_id))
     return count
+
+
+def _enqueue_batches(track_ids: list[int], batch_size: int) -> None:
+    from catalog.tasks import enqueue_analysis_batches  # the task module imports this one
+
+    try:
+        enqueue_analysis_batches(track_ids, batch_size)
+    except BrokerError:
+        logger.exception("could not queue the analysis of %d track(s); they stay pending", len(track_ids))
 
 
 def enqueue_analysis(track_id: int) -> None:

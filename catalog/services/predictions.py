@@ -19,7 +19,7 @@ a bundle is installed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import librosa
 import numpy as np
@@ -69,21 +69,33 @@ class ModelAnalysis:
     features: ml_features.AudioFeatures
 
 
-def analyse_with_bundle(wave: np.ndarray, sample_rate: int, bundle: ModelBundle) -> ModelAnalysis:
+def analyse_with_bundle(
+    wave: np.ndarray,
+    sample_rate: int,
+    bundle: ModelBundle,
+    *,
+    features: ml_features.AudioFeatures | None = None,
+    prediction: TrackPrediction | None = None,
+) -> ModelAnalysis:
     """Predict with ``bundle`` on a mono float waveform and compute its audio features.
 
-    The wave is resampled to the bundle's contract rate if it differs (the pipeline decodes at the
-    default contract's 22.05 kHz, so normally it does not). Raises ``ml.audio.AudioError`` for audio the
-    model cannot analyse (shorter than 1 s).
+    ``features`` and ``prediction`` already computed for this wave (the pipeline shares one features
+    computation between its steps; a batch predicts many tracks together) are reused, not recomputed.
+    The wave is resampled to the bundle's contract rate if it differs (the pipeline decodes at that rate,
+    so normally it does not). Raises ``ml.audio.AudioError`` for audio the model cannot analyse (shorter
+    than 1 s).
     """
-    model_rate = bundle.contract.sample_rate
-    model_wave = (
-        wave
-        if sample_rate == model_rate
-        else librosa.resample(wave, orig_sr=sample_rate, target_sr=model_rate)
-    )
-    prediction = bundle.predict(model_wave)
-    features = ml_features.compute_features(wave, sample_rate, speech_probability=_unit(prediction.speech))
+    if prediction is None or prediction.model_version != bundle.version:
+        model_rate = bundle.contract.sample_rate
+        model_wave = (
+            wave
+            if sample_rate == model_rate
+            else librosa.resample(wave, orig_sr=sample_rate, target_sr=model_rate)
+        )
+        prediction = bundle.predict(model_wave)
+    if features is None:
+        features = ml_features.compute_features(wave, sample_rate, device=bundle.device)
+    features = replace(features, speechiness=_unit(prediction.speech))
     return ModelAnalysis(prediction=prediction, features=features)
 
 
@@ -166,7 +178,9 @@ def predict_with_model(decoded: DecodedAudio) -> ResultWriter:
             decoded.track_id,
         )
         return _no_results
-    result = analyse_with_bundle(decoded.wave, decoded.sample_rate, bundle)
+    result = analyse_with_bundle(
+        decoded.wave, decoded.sample_rate, bundle, features=decoded.features, prediction=decoded.prediction
+    )
 
     def write(track: Track) -> None:
         persist_analysis(track, result.prediction, result.features)

@@ -72,11 +72,12 @@ def versions_of(tracks: QuerySet[Track]) -> Counter[str]:
 
 
 def queue_reanalysis(
-    tracks: QuerySet[Track] | Iterable[int], *, include_in_flight: bool = False
+    tracks: QuerySet[Track] | Iterable[int], *, include_in_flight: bool = False, batch_size: int | None = None
 ) -> QueueResult:
     """Queue ``tracks`` (a queryset or ids) for analysis again. Tracks already pending or analysing are
     skipped unless ``include_in_flight`` (then an analysis in progress is superseded: its results are
-    dropped when it completes, see ``catalog.services.analysis.complete``)."""
+    dropped when it completes, see ``catalog.services.analysis.complete``). ``batch_size`` queues
+    ``catalog.analyze_tracks`` batches instead of one task per track (bulk re-analysis, GPU workers)."""
     selected = tracks if isinstance(tracks, QuerySet) else Track.objects.filter(pk__in=list(tracks))
     ids = list(selected.order_by("pk").values_list("pk", flat=True))
     if include_in_flight:
@@ -88,7 +89,7 @@ def queue_reanalysis(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-    requeue(to_queue)
+    requeue(to_queue, batch_size=batch_size)
     return QueueResult(queued=to_queue, skipped_in_flight=len(ids) - len(to_queue))
 
 

@@ -7,6 +7,7 @@ host). Resampling uses soxr at high quality (`librosa.resample(res_type="soxr_hq
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import librosa
 import mutagen
 import numpy as np
 import soundfile as sf
+import soxr
 
 from ml.audio.errors import AudioError
 
@@ -87,11 +89,11 @@ def load_audio(
         raise ValueError(f"offset must be >= 0 and duration > 0 or None (got {offset}, {duration})")
     path = _existing_file(path)
     try:
-        wave, native_rate = _read_soundfile(path, offset, duration)
+        wave = _read_soundfile(path, offset, duration, sample_rate)
     except (sf.SoundFileError, RuntimeError):
         wave, native_rate = _read_audioread(path, offset, duration)
-    if native_rate != sample_rate and wave.size:
-        wave = librosa.resample(wave, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
+        if native_rate != sample_rate and wave.size:
+            wave = librosa.resample(wave, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
     return check_wave(wave, what=path.name)
 
 
@@ -123,17 +125,67 @@ def _existing_file(path: PathLike) -> Path:
     return path
 
 
-def _read_soundfile(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+# Frames decoded per read: 2**18 stereo float32 frames is 2 MB. Each block is mixed down and resampled
+# as it is read (soxr's streaming resampler gives the same samples as a one-shot `librosa.resample`, and
+# the same length after librosa's `fix_length`), so a long file never exists in memory at its native
+# rate or channel count: a 20-minute 44.1 kHz stereo mp3 peaks at its 106 MB output, not 420 MB.
+_READ_BLOCK_FRAMES = 1 << 18
+
+
+def _read_soundfile(path: Path, offset: float, duration: float | None, sample_rate: int) -> np.ndarray:
     with sf.SoundFile(str(path)) as handle:
         rate = handle.samplerate
         start = round(offset * rate)
         if handle.frames and start >= handle.frames:
-            return np.zeros(0, dtype=np.float32), rate
+            return np.zeros(0, dtype=np.float32)
         if start:
             handle.seek(start)
-        count = -1 if duration is None else max(1, round(duration * rate))
-        data = handle.read(frames=count, dtype="float32", always_2d=True)
-    return data.mean(axis=1), rate
+        wanted = handle.frames - start if handle.frames else None
+        if duration is not None:
+            wanted = max(1, round(duration * rate)) if wanted is None else min(wanted, round(duration * rate))
+        resampler = (
+            None
+            if rate == sample_rate
+            else soxr.ResampleStream(rate, sample_rate, 1, dtype="float32", quality="HQ")
+        )
+        out, read = _Output(None if wanted is None else math.ceil(wanted * sample_rate / rate) + 64), 0
+        while wanted is None or read < wanted:
+            count = _READ_BLOCK_FRAMES if wanted is None else min(_READ_BLOCK_FRAMES, wanted - read)
+            data = handle.read(frames=count, dtype="float32", always_2d=True)
+            if not len(data):
+                break
+            read += len(data)
+            mono = data.mean(axis=1)
+            out.add(mono if resampler is None else resampler.resample_chunk(mono))
+    if resampler is not None:
+        out.add(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+        # librosa.resample(fix=True): the output is exactly ceil(n * ratio) samples long.
+        return librosa.util.fix_length(out.samples(), size=math.ceil(read * sample_rate / rate))
+    return out.samples()
+
+
+class _Output:
+    """Decoded samples appended in place when the final length is known (no list of blocks to
+    concatenate, which would hold the track twice), else collected and concatenated."""
+
+    def __init__(self, capacity: int | None) -> None:
+        self._buffer = np.empty(capacity, dtype=np.float32) if capacity is not None else None
+        self._blocks: list[np.ndarray] = []
+        self._filled = 0
+
+    def add(self, block: np.ndarray) -> None:
+        if self._buffer is not None and self._filled + len(block) <= len(self._buffer):
+            self._buffer[self._filled : self._filled + len(block)] = block
+        else:
+            if self._buffer is not None:  # longer than announced: fall back to collecting
+                self._blocks, self._buffer = [self._buffer[: self._filled]], None
+            self._blocks.append(block)
+        self._filled += len(block)
+
+    def samples(self) -> np.ndarray:
+        if self._buffer is not None:
+            return self._buffer[: self._filled]
+        return np.concatenate(self._blocks) if self._blocks else np.zeros(0, dtype=np.float32)
 
 
 def _read_audioread(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from ml.features.onsets import OnsetEnvelope, onset_envelope
-from ml.features.pulse import correlation_at_period, normalised_autocorrelation
+from ml.features.pulse import correlation_at_period
 from ml.features.tempo import estimate_tempo
 
 __all__ = ["danceability", "tempo_preference"]
@@ -49,6 +49,6 @@ def danceability(
         bpm = estimate_tempo(wave, sample_rate, envelope=env).bpm
         if bpm is None:
             return 0.0
-    rho = normalised_autocorrelation(env.strength)
+    rho = env.autocorrelation
     regularity = float(np.clip(correlation_at_period(rho, env.frame_rate * 60.0 / bpm), 0.0, 1.0))
     return regularity * tempo_preference(bpm)

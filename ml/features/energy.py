@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 
-import librosa
 import numpy as np
 
 from ml.features.onsets import OnsetEnvelope, onset_envelope
@@ -35,13 +34,29 @@ SILENCE_DBFS = -60.0
 QUIET_DBFS, LOUD_DBFS = -30.0, -6.0
 BUSY_ONSETS_PER_SECOND = 8.0
 LOUDNESS_WEIGHT, DENSITY_WEIGHT = 0.6, 0.4
+RMS_FRAME, RMS_HOP = 2048, 512
 
 
 def rms_level_dbfs(wave: np.ndarray) -> float:
-    """RMS level in dBFS over non-silent frames (above -60 dBFS); -inf when every frame is silent."""
+    """RMS level in dBFS over non-silent frames (above -60 dBFS); -inf when every frame is silent.
+
+    Frames are `librosa.feature.rms(frame_length=2048, hop_length=512, center=True)`'s (zero padded),
+    computed from sums of squares per hop instead of a framed copy of the signal: O(n), no 4x copy.
+    """
     y = checked_wave(wave)
-    rms = librosa.feature.rms(y=y, frame_length=2048, hop_length=512, center=True)[0].astype(np.float64)
-    power = rms[rms > 10.0 ** (SILENCE_DBFS / 20.0)] ** 2
+    # Sums of squares per 512-sample block (float64 accumulation); frame t is the blocks t-2 .. t+1
+    # (the centring padding of 1024 zeros on each side contributes nothing).
+    blocks = -(-y.size // RMS_HOP)
+    padded = np.zeros(blocks * RMS_HOP, dtype=np.float32)
+    padded[: y.size] = y
+    block_energy = np.einsum("ij,ij->i", padded.reshape(blocks, RMS_HOP), padded.reshape(blocks, RMS_HOP),
+                             dtype=np.float64)  # fmt: skip
+    per_frame = RMS_FRAME // RMS_HOP
+    cumulative = np.concatenate(([0.0], np.cumsum(np.pad(block_energy, (per_frame // 2, per_frame)))))
+    starts = np.arange(1 + y.size // RMS_HOP)
+    mean_square = (cumulative[starts + per_frame] - cumulative[starts]) / RMS_FRAME
+    threshold = (10.0 ** (SILENCE_DBFS / 20.0)) ** 2
+    power = mean_square[mean_square > threshold]
     return 10.0 * math.log10(power.mean()) if power.size else float("-inf")
 
 

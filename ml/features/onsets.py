@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import librosa
 import numpy as np
 
-from ml.features.validation import checked_wave
+from ml.features.pulse import normalised_autocorrelation
 
 __all__ = ["RHYTHM_HOP", "OnsetEnvelope", "onset_envelope"]
 
@@ -20,7 +21,9 @@ RHYTHM_HOP = 256
 class OnsetEnvelope:
     """Spectral-flux onset strength per frame (librosa: positive log-mel difference, mean over bands).
 
-    `strength[i]` describes the frame starting at `i * hop_length / sample_rate` seconds.
+    `strength[i]` describes the frame starting at `i * hop_length / sample_rate` seconds. The detected
+    onsets and the normalised autocorrelation are computed on first use and kept, so tempo, energy
+    and danceability share them.
     """
 
     strength: np.ndarray
@@ -35,19 +38,29 @@ class OnsetEnvelope:
     def duration(self) -> float:
         return len(self.strength) / self.frame_rate
 
-    def onset_frames(self) -> np.ndarray:
-        """Frames where an onset is detected (librosa's peak picking on this envelope)."""
+    @cached_property
+    def _onsets(self) -> np.ndarray:
         return librosa.onset.onset_detect(
             onset_envelope=self.strength, sr=self.sample_rate, hop_length=self.hop_length
         )
 
+    def onset_frames(self) -> np.ndarray:
+        """Frames where an onset is detected (librosa's peak picking on this envelope)."""
+        return self._onsets
 
-def onset_envelope(wave: np.ndarray, sample_rate: int, hop_length: int = RHYTHM_HOP) -> OnsetEnvelope:
-    """Onset strength of a mono waveform: librosa's spectral flux on a log-power mel spectrogram.
+    @cached_property
+    def autocorrelation(self) -> np.ndarray:
+        """`normalised_autocorrelation(strength)`: read by tempo confidence and danceability."""
+        return normalised_autocorrelation(self.strength)
+
+
+def onset_envelope(wave: np.ndarray, sample_rate: int) -> OnsetEnvelope:
+    """Onset strength of a mono waveform: librosa's spectral flux on a log-power mel spectrogram, from
+    the shared STFT of `ml.features.spectrum`.
 
     Spectral flux as reviewed by Bello et al. 2005, "A tutorial on onset detection in music signals",
     IEEE Trans. Speech and Audio Processing 13(5).
     """
-    y = checked_wave(wave, sample_rate)
-    strength = librosa.onset.onset_strength(y=y, sr=sample_rate, hop_length=hop_length)
-    return OnsetEnvelope(strength=strength.astype(np.float64), sample_rate=sample_rate, hop_length=hop_length)
+    from ml.features.spectrum import analyse_spectrum  # the spectrum module builds on this one
+
+    return analyse_spectrum(wave, sample_rate).onset

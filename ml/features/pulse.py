@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import scipy.fft
 
 __all__ = ["normalised_autocorrelation", "correlation_at_period"]
 
@@ -19,8 +20,11 @@ def normalised_autocorrelation(strength: np.ndarray) -> np.ndarray:
     """
     x = np.asarray(strength, dtype=np.float64) - float(np.mean(strength))
     n = x.size
-    spectrum = np.fft.rfft(x, 2 * n)  # zero-padded to 2n: linear, not circular, correlation
-    r = np.fft.irfft(spectrum * np.conj(spectrum))[:n] / (n - np.arange(n))
+    # Zero-padded to at least 2n - 1: linear, not circular, correlation; a length with small prime
+    # factors only, as 2n can be slow for pocketfft.
+    size = scipy.fft.next_fast_len(2 * n - 1, real=True)
+    spectrum = scipy.fft.rfft(x, size)
+    r = scipy.fft.irfft(spectrum.real**2 + spectrum.imag**2, size)[:n] / (n - np.arange(n))
     if r[0] <= 1e-12:
         return np.zeros(n)
     return r / r[0]

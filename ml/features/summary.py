@@ -1,4 +1,4 @@
-"""All descriptive features of one track in one call, sharing the onset analysis between them."""
+"""All descriptive features of one track in one call, sharing one spectrum and one onset analysis."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 
 from ml.features.danceability import danceability
 from ml.features.energy import energy
 from ml.features.key import estimate_key
 from ml.features.loudness import integrated_loudness, peak_dbfs
-from ml.features.onsets import onset_envelope
+from ml.features.spectrum import analyse_spectrum
 from ml.features.tempo import estimate_tempo
 from ml.features.validation import checked_wave
 
@@ -47,21 +48,28 @@ class AudioFeatures:
 
 
 def compute_features(
-    wave: np.ndarray, sample_rate: int, speech_probability: float | None = None
+    wave: np.ndarray,
+    sample_rate: int,
+    speech_probability: float | None = None,
+    *,
+    device: str | torch.device | None = None,
 ) -> AudioFeatures:
-    """Every feature of a mono float waveform (full scale = 1.0); the onset envelope is computed once.
+    """Every feature of a mono float waveform (full scale = 1.0).
 
-    `speech_probability` (the tagger's music-vs-speech output, in [0, 1]) is passed through as
-    speechiness. Raises ValueError for a non-mono, empty or non-finite waveform or an out-of-range
-    probability. Cost on 2 CPU cores: about 1.7 s for 3 minutes of audio, after librosa's first-call
-    warm-up (numba compilation, seconds).
+    One STFT (`ml.features.spectrum`, on `device`, the CPU by default) gives the onset envelope and the
+    tuning the key's chroma needs; the envelope's detected onsets and autocorrelation are computed once
+    and shared by tempo, energy and danceability. `speech_probability` (the tagger's music-vs-speech
+    output, in [0, 1]) is passed through as speechiness. Raises ValueError for a non-mono, empty or
+    non-finite waveform or an out-of-range probability. Cost on one CPU thread: docs/benchmarks.md
+    (issue 13's section); librosa's first call in a process compiles numba code (seconds).
     """
     y = checked_wave(wave, sample_rate)
     if speech_probability is not None and not 0.0 <= speech_probability <= 1.0:
         raise ValueError(f"speech_probability must be in [0, 1], got {speech_probability}")
-    envelope = onset_envelope(y, sample_rate)
+    spectrum = analyse_spectrum(y, sample_rate, device=device)
+    envelope = spectrum.onset
     tempo = estimate_tempo(y, sample_rate, envelope=envelope)
-    key = estimate_key(y, sample_rate)
+    key = estimate_key(y, sample_rate, tuning=spectrum.tuning)
     return AudioFeatures(
         duration=y.size / sample_rate,
         loudness_lufs=integrated_loudness(y, sample_rate),

@@ -70,7 +70,15 @@ def _run_batch(bundle: ModelBundle, batch: list[tuple[_Track, np.ndarray, int]])
 
 
 def _forward(bundle: ModelBundle, windows: np.ndarray) -> WindowOutputs:
-    heads = bundle.model(bundle.frontend(torch.from_numpy(windows).to(bundle.device)))
+    device = bundle.device
+    # The front end stays in float32 (mel power overflows float16); only the network is autocast.
+    features = bundle.frontend(torch.from_numpy(windows).to(device, non_blocking=True))
+    dtype = bundle.precision
+    if dtype is None:
+        heads = bundle.model(features)
+    else:
+        with torch.autocast(device.type, dtype=dtype):
+            heads = bundle.model(features)
     probabilities = {key: torch.sigmoid(heads[key]) for key in ("mood", "genre", "speech")}
     selected = {**probabilities, "va": heads["va"], "embedding": heads["embedding"]}
     return {key: value.float().cpu().numpy() for key, value in selected.items()}

@@ -22,7 +22,7 @@ from ml import taxonomy
 from ml.audio import AudioContract, LogMel
 from ml.inference.batched import AudioItem, predict_tracks
 from ml.inference.current import default_bundle_dir
-from ml.inference.device import select_device
+from ml.inference.device import autocast_dtype, select_device
 from ml.inference.prediction import TrackPrediction
 from ml.models import MoodmixNet, build_model
 
@@ -185,6 +185,12 @@ class ModelBundle:
             mood_families=dict(labels["mood_families"]),
             created=card["created"],
         )
+
+    @property
+    def precision(self) -> torch.dtype | None:
+        """The autocast dtype of the network's forward pass on this device, None for float32
+        (`ml.inference.device.autocast_dtype`: bfloat16 on CUDA by default, float32 on the CPU)."""
+        return autocast_dtype(self.device)
 
     @property
     def windows_per_pass(self) -> int:

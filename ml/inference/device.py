@@ -6,7 +6,7 @@ import os
 
 import torch
 
-__all__ = ["DEVICE_ENV", "select_device"]
+__all__ = ["DEVICE_ENV", "PRECISION_ENV", "autocast_dtype", "select_device"]
 
 DEVICE_ENV = "MOODMIX_DEVICE"
 
@@ -24,3 +24,27 @@ def select_device(device: str | torch.device | None = None) -> torch.device:
     if chosen.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device {chosen} requested but torch sees no CUDA device")
     return chosen
+
+
+PRECISION_ENV = "MOODMIX_PRECISION"
+_PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def autocast_dtype(device: torch.device, precision: str | None = None) -> torch.dtype | None:
+    """The reduced precision the model's forward pass runs in on `device`, or None for float32.
+
+    `precision` (else `$MOODMIX_PRECISION`, else "auto") is "float32", "bfloat16", "float16" or "auto":
+    on CUDA, bfloat16 where the GPU supports it (float16's range is too narrow for unnormalised
+    activations), else float16; on the CPU float32, because without AMX units bfloat16 convolutions are
+    slower there, not faster. Only the network runs in it: the log-mel front end always computes in
+    float32 (mel power reaches 1e5, beyond float16's range). tests/ml/test_inference_device.py holds the
+    reduced-precision outputs to the float32 ones.
+    """
+    choice = (precision or os.environ.get(PRECISION_ENV) or "auto").strip().lower()
+    if choice == "auto":
+        if device.type != "cuda":
+            return None
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if choice not in _PRECISIONS:
+        raise ValueError(f"{PRECISION_ENV} must be auto or one of {sorted(_PRECISIONS)}, got {choice!r}")
+    return _PRECISIONS[choice]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from ml.features import integrated_loudness, peak_dbfs
-from ml.features.loudness import k_weighting
+from ml.features.loudness import _meter
+from tests.ml.features_v1.loudness import integrated_loudness as former_loudness
 
 
 def sine(freq: float, peak: float, seconds: float, sr: int) -> np.ndarray:
@@ -14,20 +15,31 @@ def sine(freq: float, peak: float, seconds: float, sr: int) -> np.ndarray:
     return (peak * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-def test_k_weighting_rederived_at_48k_reproduces_the_table_in_bs1770():
-    (shelf_b, shelf_a), (hp_b, hp_a) = k_weighting(48000)
-    np.testing.assert_allclose(shelf_b, [1.53512485958697, -2.69169618940638, 1.19839281085285], atol=1e-10)
-    np.testing.assert_allclose(shelf_a, [1.0, -1.69065929318241, 0.73248077421585], atol=1e-10)
-    np.testing.assert_allclose(hp_b, [1.0, -2.0, 1.0])
-    np.testing.assert_allclose(hp_a, [1.0, -1.99004745483398, 0.99007225036621], atol=1e-10)
+def test_the_meters_k_weighting_at_48k_reproduces_the_table_in_bs1770():
+    filters = _meter(48000)._filters
+    shelf, highpass = filters["high_shelf_DeMan"], filters["high_pass_DeMan"]
+    np.testing.assert_allclose(shelf.b, [1.53512485958697, -2.69169618940638, 1.19839281085285], atol=1e-8)
+    np.testing.assert_allclose(shelf.a, [1.0, -1.69065929318241, 0.73248077421585], atol=1e-8)
+    np.testing.assert_allclose(highpass.b, [1.0, -2.0, 1.0])
+    np.testing.assert_allclose(highpass.a, [1.0, -1.99004745483398, 0.99007225036621], atol=1e-8)
 
 
-def test_k_weighting_is_rederived_for_other_rates():
-    (shelf_22k, _), _ = k_weighting(22050)
-    (shelf_48k, _), _ = k_weighting(48000)
-    assert not np.allclose(shelf_22k, shelf_48k)
+def test_a_rate_too_low_for_k_weighting_is_refused():
     with pytest.raises(ValueError, match="too low"):
-        k_weighting(3000)
+        integrated_loudness(sine(997, 0.1, 3.0, 3000), 3000)
+
+
+def test_pyloudnorm_reads_what_our_former_meter_read():
+    """The former in-house BS.1770 meter (tests/ml/features_v1) and pyloudnorm agree within 0.01 LU."""
+    rng = np.random.default_rng(3)
+    for sr in (22050, 44100):
+        signals = [
+            sine(997, 0.1, 5.0, sr),
+            np.concatenate([sine(60, 0.5, 4.0, sr), sine(4000, 0.02, 6.0, sr)]),
+            (0.1 * rng.standard_normal(7 * sr)).astype(np.float32),
+        ]
+        for wave in signals:
+            assert integrated_loudness(wave, sr) == pytest.approx(former_loudness(wave, sr), abs=0.01)
 
 
 @pytest.mark.parametrize("sr", [22050, 44100, 48000])

@@ -38,6 +38,13 @@ class Command(BaseCommand):
             "--no-wait", action="store_true", help="Queue and exit without following progress."
         )
         parser.add_argument("--timeout", type=float, help="Stop following after this many seconds.")
+        parser.add_argument(
+            "--batch",
+            type=int,
+            metavar="N",
+            help="Queue batches of N tracks (catalog.analyze_tracks: shared forward passes) instead of "
+            "one task per track.",
+        )
 
     def handle(self, *args, **options) -> None:
         tracks, include_in_flight = self._selection(options)
@@ -50,7 +57,9 @@ class Command(BaseCommand):
         )
         if options["dry_run"] or not total:
             return
-        result = queue_reanalysis(tracks, include_in_flight=include_in_flight)
+        if options["batch"] is not None and options["batch"] < 1:
+            raise CommandError("--batch must be at least 1")
+        result = queue_reanalysis(tracks, include_in_flight=include_in_flight, batch_size=options["batch"])
         skipped = (
             f", skipped {result.skipped_in_flight} already pending or analysing"
             if result.skipped_in_flight
