@@ -26,14 +26,14 @@ CIRCLE_OF_FIFTHS = {
 }
 """Pitch class -> position on the circle of fifths: neighbouring keys mix smoothly. A minor key is placed
 at its relative major (A minor sits with C major), the DJs' harmonic-mixing convention."""
-_RELATIVE_MAJOR_STEPS = 3  # a minor key's relative major lies 3 fifths around the circle
+_RELATIVE_MAJOR_STEPS = 3  # a minor key's relative major lies 3 fifths back (A minor -> C major)
 
 
 def key_position(key: str, mode: str) -> int | None:
     if not key:
         return None
     position = CIRCLE_OF_FIFTHS[key]
-    return (position + _RELATIVE_MAJOR_STEPS) % 12 if mode == "minor" else position
+    return (position - _RELATIVE_MAJOR_STEPS) % 12 if mode == "minor" else position
 
 
 def refresh_track_scores(track_ids: Iterable[int]) -> int:
