@@ -10,7 +10,7 @@ __all__ = ["Bar", "family_bars"]
 
 ROW = 26
 LABEL_WIDTH = 90
-BAR_WIDTH = 300
+BAR_WIDTH = 280
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Bar:
     y: int
     width: float
     prior_x: float
+    label_x: float
     share_pct: int
     prior_pct: int
 
@@ -35,6 +36,7 @@ def family_bars(families: list[FamilyShare]) -> tuple[list[Bar], int]:
             y=i * ROW,
             width=round(BAR_WIDTH * f.share / top, 1),
             prior_x=round(LABEL_WIDTH + BAR_WIDTH * f.prior / top, 1),
+            label_x=round(LABEL_WIDTH + BAR_WIDTH * max(f.share, f.prior) / top + 6, 1),
             share_pct=round(100 * f.share),
             prior_pct=round(100 * f.prior),
         )

@@ -26,6 +26,7 @@
       signals.textContent = `Your profile rests on ${data.signals} signals`;
       item.querySelector(".state").textContent = { like: "♥", dislike: "✕", skip: "⏭", play: "✓" }[kind];
       item.dataset.signal = kind;
+      if (kind === "like") item.dataset.liked = "true";  // a later skip does not undo the like
     }
     return data;
   }

@@ -2,13 +2,15 @@
 ties broken by name), each carrying the moods that produced it so the page can show why it says so.
 
 1. an opening for the prevalent family (the portrait's colour);
-2. one trait per characteristic mood: the moods with the highest ``share x lift`` (share^2 / prior),
-   at most one per family so the portrait is not four ways of saying "calm", at most ``MAX_TRAITS``;
+2. one trait per characteristic mood: moods heard at least ``TRAIT_LIFT`` times the catalogue's share,
+   highest ``share x lift`` (share^2 / prior) first, at most two for the prevalent family and one for
+   any other (the portrait is not four ways of saying "calm"), at most ``MAX_TRAITS`` in all;
 3. a closing line for the family the listener is furthest *below* the catalogue on, when clearly below.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ml import taxonomy
@@ -18,8 +20,10 @@ from recommender.services.profiles.summary import ProfileSummary
 __all__ = ["MAX_TRAITS", "Portrait", "Sentence", "portrait"]
 
 MAX_TRAITS = 5
-AVOIDED_LIFT = 0.5
-"""A family at less than half its catalogue share is one the listener keeps away from."""
+TRAIT_LIFT = 1.2
+"""A mood earns a trait sentence only when the listener hears it at least 20 % more than the catalogue."""
+AVOIDED_LIFT = 0.75
+"""A family at under three quarters of its catalogue share is one the listener keeps away from."""
 
 
 @dataclass(frozen=True)
@@ -47,18 +51,24 @@ def portrait(summary: ProfileSummary) -> Portrait | None:
     opening_moods = _family_moods_present(summary, prevalent.name)
     sentences = [Sentence(FAMILY_OPENINGS[prevalent.name], opening_moods, prevalent.name)]
     ranked = sorted(
-        (m for m, share in summary.mood_share.items() if share > 0 and summary.mood_prior[m] > 0),
+        (
+            m
+            for m, share in summary.mood_share.items()
+            if summary.mood_prior[m] > 0 and share / summary.mood_prior[m] >= TRAIT_LIFT
+        ),
         key=lambda m: (-(summary.mood_share[m] ** 2) / summary.mood_prior[m], m),
     )
-    used_families: set[str] = set()
+    per_family: Counter[str] = Counter()
     for mood in ranked:
         family = taxonomy.family_of(mood)
-        if family in used_families or mood not in MOOD_TRAITS:
+        # Two traits for the prevalent family (its moods differ: peaceful is not serene), one for others.
+        if per_family[family] >= (2 if family == prevalent.name else 1) or mood not in MOOD_TRAITS:
             continue
-        used_families.add(family)
+        per_family[family] += 1
         sentences.append(Sentence(MOOD_TRAITS[mood], (mood,), family))
-        if len(used_families) == MAX_TRAITS:
+        if sum(per_family.values()) == MAX_TRAITS:
             break
+    used_families = set(per_family)
     below = [
         f for f in summary.families if f.prior > 0 and f.lift < AVOIDED_LIFT and f.name not in used_families
     ]
