@@ -36,6 +36,12 @@ class ListenerProfile(models.Model):
         blank=True,
         help_text="Sum of weight x embedding; its direction is the taste vector.",
     )
+    feedback = models.JSONField(
+        verbose_name="feedback",
+        default=dict,
+        blank=True,
+        help_text="Track id -> the listener's latest like or dislike of it; disliked tracks never return.",
+    )
     positive_weight = models.FloatField(verbose_name="positive weight", default=0.0)
     signal_count = models.PositiveIntegerField(
         verbose_name="signals", default=0, help_text="Events and own uploads the profile rests on."

@@ -48,10 +48,15 @@ class TrackScores(models.Model):
 
 
 class ScoreGeneration(models.Model):
-    """A counter per model version, bumped whenever its score rows or the tracks behind them change."""
+    """A counter per model version, bumped whenever its score rows or the tracks behind them change, and
+    the version's row count: one tiny read tells a request which version to use and whether its cached
+    snapshot is current."""
 
     model_version = models.CharField(verbose_name="model version", max_length=64, primary_key=True)
     generation = models.BigIntegerField(verbose_name="generation", default=0)
+    tracks = models.PositiveIntegerField(
+        verbose_name="tracks", default=0, help_text="Score rows of this version at the last refresh."
+    )
 
     class Meta:
         verbose_name = "score generation"

@@ -114,6 +114,7 @@ def bump_generation(versions: set[str] | None = None) -> None:
         ScoreGeneration.objects.update(generation=F("generation") + 1)
         return
     for version in versions:
-        obj, created = ScoreGeneration.objects.get_or_create(model_version=version)
+        tracks = TrackScores.objects.filter(model_version=version).count()
+        _, created = ScoreGeneration.objects.get_or_create(model_version=version, defaults={"tracks": tracks})
         if not created:
-            ScoreGeneration.objects.filter(pk=version).update(generation=F("generation") + 1)
+            ScoreGeneration.objects.filter(pk=version).update(generation=F("generation") + 1, tracks=tracks)

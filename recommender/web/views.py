@@ -18,7 +18,7 @@ from recommender.models import ListenerProfile, Playlist
 from recommender.services.layout import layout
 from recommender.services.playlists import PlaylistError, generate, save_playlist
 from recommender.services.playlists.naming import default_name
-from recommender.services.playlists.snapshot import default_model_version, get_snapshot
+from recommender.services.playlists.snapshot import get_snapshot
 from recommender.services.profiles.portrait import portrait
 from recommender.services.profiles.privacy import delete_profile, export_profile
 from recommender.services.profiles.signals import SignalError, record_event
@@ -148,8 +148,7 @@ def signal(request: HttpRequest) -> JsonResponse:
 
 def _profile_context(user) -> dict:
     profile = ListenerProfile.objects.filter(user=user).first()
-    version = (profile.model_version if profile else "") or default_model_version()
-    summary = summarise(profile, get_snapshot(version) if version else None)
+    summary = summarise(profile, get_snapshot((profile.model_version if profile else "") or None))
     bars, height = family_bars(summary.families)
     return {"summary": summary, "portrait": portrait(summary), "bars": bars, "chart_height": height}
 

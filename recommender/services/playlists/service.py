@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from catalog.choices import TrackStatus, Visibility
 from catalog.models import Track
-from recommender.models import Playlist, PlaylistItem, TrackScores
+from recommender.models import ListenerProfile, Playlist, PlaylistItem, TrackScores
 from recommender.services.layout import layout
 from recommender.services.playlists.context import Context
 from recommender.services.playlists.errors import PlaylistError
@@ -20,13 +20,14 @@ from recommender.services.playlists.personal import personal_boost, style_boost
 from recommender.services.playlists.registry import strategies
 from recommender.services.playlists.request import PlaylistRequest
 from recommender.services.playlists.sequencing import Constraints, sequence
-from recommender.services.playlists.snapshot import default_model_version, get_snapshot
+from recommender.services.playlists.snapshot import get_snapshot
 from recommender.services.profiles.taste import feedback, taste_for
 
 __all__ = ["GeneratedPlaylist", "Item", "generate", "save_playlist"]
 
 REASON_MAX = 200
 MIN_POOL = 300
+VERIFY_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -47,37 +48,36 @@ class GeneratedPlaylist:
         return [item.track_id for item in self.items]
 
 
-def _model_version(request: PlaylistRequest) -> str:
+def _model_version(request: PlaylistRequest) -> str | None:
+    """The request's version, else its seeds', else None (the snapshot's default: the largest)."""
     if request.model_version:
         return request.model_version
     if request.seeds:
-        version = (
+        return (
             TrackScores.objects.filter(track_id__in=request.seeds)
             .values_list("model_version", flat=True)
             .first()
         )
-        if version:
-            return version
-    version = default_model_version()
-    if not version:
-        raise PlaylistError("the catalogue has no analysed tracks yet")
-    return version
+    return None
 
 
 def generate(request: PlaylistRequest, user) -> GeneratedPlaylist:
     """A playlist for ``user`` (public tracks and their own only, one model version, no disliked track)."""
     strategy = strategies.get(request.strategy)()
     snapshot = get_snapshot(_model_version(request))
+    if snapshot is None:
+        raise PlaylistError("the catalogue has no analysed tracks yet")
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     allowed = snapshot.playable_mask(user_id, allow_speech=request.allow_speech)
     excluded = set(request.exclude)
     taste = None
     if user_id is not None:
+        profile = ListenerProfile.objects.filter(user_id=user_id).first()
         if request.personalise:
-            taste = taste_for(user_id, snapshot)
+            taste = taste_for(profile, snapshot)
             excluded |= taste.disliked
         else:
-            excluded |= feedback(user_id)[1]
+            excluded |= feedback(profile)[1]  # never a disliked track, personalised or not
     if excluded:
         allowed &= ~np.isin(snapshot.track_ids, np.fromiter(excluded, dtype=np.int64))
     ctx = Context(request=request, snapshot=snapshot, user=user, allowed=allowed, taste=taste)
@@ -91,16 +91,23 @@ def generate(request: PlaylistRequest, user) -> GeneratedPlaylist:
             boost += extra
     ctx.extras["boost"] = boost
     total = np.where(allowed & np.isfinite(relevance), relevance + boost, -np.inf)
-    pool = _verified_pool(_top(total, pool_size), snapshot.track_ids, user_id)
-    steps = strategy.step_relevance(ctx, pool, boost[pool])
-    picked = sequence(
-        snapshot,
-        pool,
-        steps if steps is not None else total[pool],
-        Constraints(request.length, request.artist_spacing, request.max_duration_s),
-        mmr_lambda=request.mmr_lambda,
-        transition_weight=strategy.transition_weight,
-    )
+    pool = _top(total, pool_size)
+    for _ in range(VERIFY_ATTEMPTS):
+        steps = strategy.step_relevance(ctx, pool, boost[pool])
+        picked = sequence(
+            snapshot,
+            pool,
+            steps if steps is not None else total[pool],
+            Constraints(request.length, request.artist_spacing, request.max_duration_s),
+            mmr_lambda=request.mmr_lambda,
+            transition_weight=strategy.transition_weight,
+        )
+        stale = _not_playable([row for row, _ in picked], snapshot.track_ids, user_id)
+        if not stale:
+            break
+        pool = pool[~np.isin(pool, stale)]
+    else:
+        picked = [(row, score) for row, score in picked if row not in stale]
     items = [
         Item(
             track_id=int(snapshot.track_ids[row]),
@@ -119,18 +126,15 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return finite[np.argsort(-values[finite], kind="stable")]
 
 
-def _verified_pool(rows: np.ndarray, track_ids: np.ndarray, user_id: int | None) -> np.ndarray:
-    """Keep the rows whose tracks the database still says are analysed and public or the user's own: the
-    snapshot may be a moment stale, privacy may not."""
-    if not len(rows):
-        return rows
+def _not_playable(rows: list[int], track_ids: np.ndarray, user_id: int | None) -> set[int]:
+    """Rows whose tracks the database no longer says are analysed and public or the user's own: the
+    snapshot may be a moment stale, privacy may not. One query over the chosen tracks only."""
+    if not rows:
+        return set()
     who = Q(visibility=Visibility.PUBLIC) | (Q(owner_id=user_id) if user_id is not None else Q(pk__in=[]))
-    ok = set(
-        Track.objects.filter(who, pk__in=track_ids[rows].tolist(), status=TrackStatus.ANALYZED).values_list(
-            "pk", flat=True
-        )
-    )
-    return rows[np.isin(track_ids[rows], np.fromiter(ok, dtype=np.int64, count=len(ok)))]
+    ids = track_ids[rows].tolist()
+    ok = set(Track.objects.filter(who, pk__in=ids, status=TrackStatus.ANALYZED).values_list("pk", flat=True))
+    return {row for row, track_id in zip(rows, ids, strict=True) if track_id not in ok}
 
 
 def _reason(strategy, ctx: Context, row: int, step: int) -> str:

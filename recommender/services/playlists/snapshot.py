@@ -68,24 +68,26 @@ _cache: dict[str, Snapshot] = {}
 _lock = threading.Lock()
 
 
+def _generations() -> tuple[str | None, dict[str, int]]:
+    """One small query: (the version with the most scored tracks, version -> generation)."""
+    rows = list(ScoreGeneration.objects.values_list("model_version", "generation", "tracks"))
+    default = max(rows, key=lambda r: (r[2], r[0]))[0] if rows else None
+    return default, {version: generation for version, generation, _ in rows}
+
+
 def default_model_version() -> str | None:
     """The model version with the most scored tracks: playlists never mix versions."""
-    from django.db.models import Count
-
-    row = (
-        TrackScores.objects.values("model_version")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "-model_version")
-        .first()
-    )
-    return row["model_version"] if row else None
+    return _generations()[0]
 
 
-def get_snapshot(model_version: str) -> Snapshot:
-    """The cached snapshot of ``model_version``, reloaded when its generation moved."""
-    generation = (
-        ScoreGeneration.objects.filter(pk=model_version).values_list("generation", flat=True).first() or 0
-    )
+def get_snapshot(model_version: str | None = None) -> Snapshot | None:
+    """The cached snapshot of ``model_version`` (default: the version with the most scored tracks),
+    reloaded when its generation moved; None when there is no scored track at all."""
+    default, generations = _generations()
+    model_version = model_version or default
+    if model_version is None:
+        return None
+    generation = generations.get(model_version, 0)
     cached = _cache.get(model_version)
     if cached is not None and cached.generation == generation:
         return cached

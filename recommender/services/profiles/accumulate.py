@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 
-from recommender.models import ListenerProfile, ListeningEvent, TrackScores
+from recommender.models import EventKind, ListenerProfile, ListeningEvent, TrackScores
 from recommender.services.layout import layout
 from recommender.services.profiles.weights import OWN_UPLOAD_WEIGHT, event_weight
 
@@ -21,6 +21,7 @@ __all__ = ["Signal", "apply_event", "rebuild_profile", "track_vectors"]
 class Signal:
     track_id: int
     weight: float
+    kind: str = ""  # likes and dislikes also set the track's feedback
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def _add(profile: ListenerProfile, signals: Iterable[Signal]) -> None:
     taste = np.array(profile.taste_sum, dtype=np.float64) if profile.taste_sum else None
     for signal in signals:
         profile.signal_count += 1
+        if signal.kind in (EventKind.LIKE, EventKind.DISLIKE):
+            profile.feedback[str(signal.track_id)] = signal.kind
         vector = vectors.get(signal.track_id)
         if vector is None:  # not analysed yet: counted, but says nothing about moods
             continue
@@ -96,7 +99,7 @@ def apply_event(event: ListeningEvent) -> ListenerProfile:
         if created:  # the first signal: start from the whole log, own uploads included
             return rebuild_profile(event.user_id)
         profile = ListenerProfile.objects.select_for_update().get(pk=profile.pk)
-        _add(profile, [Signal(event.track_id, event_weight(event.kind, event.fraction))])
+        _add(profile, [Signal(event.track_id, event_weight(event.kind, event.fraction), event.kind)])
         profile.save()
     return profile
 
@@ -108,17 +111,13 @@ def rebuild_profile(user_id: int) -> ListenerProfile:
     with transaction.atomic():
         profile, _ = ListenerProfile.objects.get_or_create(user_id=user_id)
         profile = ListenerProfile.objects.select_for_update().get(pk=profile.pk)
-        for field in ("mood_sums", "family_sums", "genre_sums"):
+        for field in ("mood_sums", "family_sums", "genre_sums", "feedback"):
             setattr(profile, field, {})
-        profile.taste_sum, profile.positive_weight, profile.signal_count, profile.model_version = (
-            [],
-            0.0,
-            0,
-            "",
-        )
+        profile.taste_sum, profile.positive_weight = [], 0.0
+        profile.signal_count, profile.model_version = 0, ""
         events = ListeningEvent.objects.filter(user_id=user_id).order_by("created", "pk")
         signals = [
-            Signal(e.track_id, event_weight(e.kind, e.fraction))
+            Signal(e.track_id, event_weight(e.kind, e.fraction), e.kind)
             for e in events.only("track_id", "kind", "fraction")
         ]
         own = Track.objects.filter(owner_id=user_id, scores__isnull=False).values_list("pk", flat=True)

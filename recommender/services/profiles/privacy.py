@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from recommender.models import ListenerProfile, ListeningEvent, Playlist
-from recommender.services.playlists.snapshot import default_model_version, get_snapshot
+from recommender.services.playlists.snapshot import get_snapshot
 from recommender.services.profiles.portrait import portrait
 from recommender.services.profiles.summary import summarise
 
@@ -15,8 +15,7 @@ __all__ = ["delete_profile", "export_profile"]
 def export_profile(user) -> dict:
     """Everything Moodmix keeps about the listener's listening, as JSON-ready data."""
     profile = ListenerProfile.objects.filter(user=user).first()
-    version = (profile.model_version if profile else "") or default_model_version()
-    summary = summarise(profile, get_snapshot(version) if version else None)
+    summary = summarise(profile, get_snapshot((profile.model_version if profile else "") or None))
     text = portrait(summary)
     return {
         "user": user.get_username(),

@@ -6,7 +6,7 @@ from collections import Counter
 
 import numpy as np
 
-from recommender.models import EventKind, ListenerProfile, ListeningEvent
+from recommender.models import EventKind, ListenerProfile
 from recommender.services.playlists.context import Taste
 from recommender.services.playlists.snapshot import Snapshot
 from recommender.services.profiles.summary import summarise
@@ -17,24 +17,18 @@ CONFIDENT_WEIGHT = 3.0
 """Positive signal weight (three likes) at which personalisation reaches its full strength."""
 
 
-def feedback(user_id: int) -> tuple[set[int], set[int]]:
-    """(liked, disliked) track ids: each track counted by the listener's *latest* like or dislike, so
-    liking a track again after disliking it brings it back."""
-    latest = (
-        ListeningEvent.objects.filter(user_id=user_id, kind__in=[EventKind.LIKE, EventKind.DISLIKE])
-        .order_by("track_id", "-created", "-pk")
-        .distinct("track_id")
-        .values_list("track_id", "kind")
-    )
+def feedback(profile: ListenerProfile | None) -> tuple[set[int], set[int]]:
+    """(liked, disliked) track ids, each track by the listener's *latest* like or dislike (kept on the
+    profile as events arrive), so liking a track again after disliking it brings it back."""
     liked, disliked = set(), set()
-    for track_id, kind in latest:
-        (liked if kind == EventKind.LIKE else disliked).add(track_id)
+    for track_id, kind in (profile.feedback if profile else {}).items():
+        (liked if kind == EventKind.LIKE else disliked).add(int(track_id))
     return liked, disliked
 
 
-def taste_for(user_id: int, snapshot: Snapshot) -> Taste:
-    profile = ListenerProfile.objects.filter(user_id=user_id).first()
-    liked, disliked = feedback(user_id)
+def taste_for(profile: ListenerProfile | None, snapshot: Snapshot) -> Taste:
+    """What a playlist uses of ``profile`` (None: a cold start with nothing to exclude or boost)."""
+    liked, disliked = feedback(profile)
     summary = summarise(profile, snapshot)
     affinity = np.array([f.share - f.prior for f in summary.families], dtype=np.float32)
     if summary.is_empty:
