@@ -64,13 +64,13 @@ def main() -> None:
 
 
 def print_table(results: list[dict]) -> None:
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'tracks':>8}  {'strategy':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'len':>4}")
     for result in results:
         print(f"{result['size']:>8}  {'(cold: snapshot load)':<28} {result['cold_ms']:>8.1f}")
         for name, row in result["strategies"].items():
-            print(
-                f"{result['size']:>8}  {name:<28} {row['p50']:>8.1f} {row['p95']:>8.1f} {row['max']:>8.1f} {row['length']:>4}"
-            )
+            figures = f"{row['p50']:>8.1f} {row['p95']:>8.1f} {row['max']:>8.1f} {row['length']:>4}"
+            print(f"{result['size']:>8}  {name:<28} {figures}")
 
 
 def run_size(size: int, runs: int) -> dict:

@@ -93,7 +93,9 @@ def sequence(
         return []
     columns = _Rows.of(snapshot, pool)
     profiles = snapshot.profile[pool]
-    artists = snapshot.artist[pool]
+    # Artist spacing without a set test per step: the position each pool artist was last placed at.
+    _, artist_code = np.unique(snapshot.artist[pool], return_inverse=True)
+    last_placed = np.full(artist_code.max() + 1, -(10**9), dtype=np.int64)
     durations = snapshot.duration[pool]
     fixed = None if callable(relevance) else (relevance, _unit_range(relevance))
     used = np.zeros(n, dtype=bool)
@@ -101,8 +103,6 @@ def sequence(
     total = 0.0
     picked: list[tuple[int, float]] = []
     last = -1
-    recent_artists: list[int] = []
-    window = constraints.artist_spacing - 1  # how many previous artists the next pick must not repeat
     breadth = 1.0 + 3.0 * (1.0 - mmr_lambda) / 0.8
     for step in range(constraints.length):
         rel, unit = fixed if fixed is not None else _with_unit(relevance(step))
@@ -110,9 +110,7 @@ def sequence(
         score = mmr_lambda * unit - (1.0 - mmr_lambda) * redundancy
         if last >= 0:
             score = score - transition_weight * _cost(columns, last, columns)
-        eligible = ~used
-        if recent_artists:
-            eligible &= ~np.isin(artists, recent_artists)
+        eligible = ~used & (step - last_placed[artist_code] >= constraints.artist_spacing)
         if constraints.max_duration_s is not None:
             eligible &= total + durations <= constraints.max_duration_s
         if not eligible.any():
@@ -124,7 +122,7 @@ def sequence(
         total += float(durations[best])
         picked.append((int(pool[best]), float(rel[best])))
         max_sim = np.maximum(max_sim, profiles @ profiles[best])
-        recent_artists = (recent_artists + [int(artists[best])])[-window:] if window else []
+        last_placed[artist_code[best]] = step
     return picked
 
 

@@ -16,6 +16,8 @@ from recommender.services.similarity import SimilarityFilters, similar_tracks
 
 __all__ = ["JourneyStrategy", "MoodStrategy", "SeedStrategy", "Strategy"]
 
+SEED_NEIGHBOURS = 5
+"""Neighbours asked of the similarity facade per seed and playlist slot."""
 SHARED_FAMILY_MIN = 0.5
 """A family counts as shared by a track and its seed when both score at least this much."""
 
@@ -103,12 +105,7 @@ class SeedStrategy(Strategy):
     name = "seed"
 
     def prepare(self, ctx: Context) -> None:
-        seeds = list(
-            Track.objects.visible_to(ctx.user)
-            .filter(pk__in=ctx.request.seeds)
-            .select_related("embedding")
-            .only("pk", "title", "embedding__model_version")
-        )
+        seeds = list(Track.objects.visible_to(ctx.user).filter(pk__in=ctx.request.seeds).only("pk", "title"))
         seeds = [s for s in seeds if s.pk in ctx.snapshot.row_of]
         if not seeds:
             raise PlaylistError("choose at least one seed track (analysed, visible to you)")
@@ -116,7 +113,7 @@ class SeedStrategy(Strategy):
 
     def relevance(self, ctx: Context) -> np.ndarray:
         snapshot, seeds = ctx.snapshot, ctx.extras["seeds"]
-        k = self.pool_factor * ctx.request.length
+        k = SEED_NEIGHBOURS * ctx.request.length
         similarity = np.full(len(snapshot), -np.inf, dtype=np.float32)
         nearest_seed = np.full(len(snapshot), -1, dtype=np.int64)
         exclude = SimilarityFilters(exclude_track_ids=frozenset(s.pk for s in seeds))
