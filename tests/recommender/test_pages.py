@@ -158,3 +158,13 @@ def test_a_listener_never_sees_another_listeners_playlists_profile_or_private_tr
     assert client.post(reverse("recommender:signal"), {"track": private, "kind": "like"}).status_code == 400
     public_hits = client.get(reverse("recommender:seed-search"), {"q": "Calm piece 7"}).json()["tracks"]
     assert public_hits and all(t["id"] in known.public.family for t in public_hits)
+
+
+def test_the_admin_lists_listener_data(known, client, ada):
+    from tests.factories import UserFactory
+
+    record = save_playlist(generate(PlaylistRequest(moods={"calm": 1.0}, length=3), ada), ada, "Admin view")
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for name in ("listeningevent", "playlist", "listenerprofile"):
+        assert client.get(reverse(f"admin:recommender_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:recommender_playlist_change", args=[record.pk])).status_code == 200

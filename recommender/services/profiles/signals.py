@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from catalog.choices import Visibility
 from catalog.models import Track
 from recommender.models import EventKind, ListeningEvent, Playlist
 from recommender.services.profiles.accumulate import apply_event
@@ -27,7 +28,7 @@ def record_event(
         fraction = None
     # Public or own only: a listener cannot learn anything about (or from) another's private tracks.
     track = Track.objects.visible_to(user).filter(pk=track_id).first()
-    if track is None or (track.visibility != "public" and track.owner_id != user.pk):
+    if track is None or (track.visibility != Visibility.PUBLIC and track.owner_id != user.pk):
         raise SignalError("no such track")
     playlist = Playlist.objects.filter(pk=playlist_id, owner=user).first() if playlist_id else None
     with transaction.atomic():
