@@ -10,7 +10,8 @@ the real tables the playlists read (``catalog_track``, ``catalog_trackembedding`
 What is timed is ``generate()`` end to end as a page calls it: the snapshot's generation check, profile
 and feedback queries, numpy scoring, the similarity facade (seeds, taste), the database check of the
 candidate pool, MMR sequencing and reasons. The first, cold call (which loads the snapshot) is reported
-apart. Usage:
+apart. "cpu p95" is this process's CPU time per call (numpy, Django, psycopg; not PostgreSQL's own work
+and not time spent waiting for a CPU): on a loaded machine it shows what the code costs. Usage:
 
     .venv/bin/python benchmarks/playlists.py [--sizes 10000 100000] [--runs 40]
 """
@@ -65,11 +66,14 @@ def main() -> None:
 
 def print_table(results: list[dict]) -> None:
     print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'tracks':>8}  {'strategy':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'len':>4}")
+    print(
+        f"{'tracks':>8}  {'strategy':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'len':>4} {'cpu p95':>8}"
+    )
     for result in results:
         print(f"{result['size']:>8}  {'(cold: snapshot load)':<28} {result['cold_ms']:>8.1f}")
         for name, row in result["strategies"].items():
             figures = f"{row['p50']:>8.1f} {row['p95']:>8.1f} {row['max']:>8.1f} {row['length']:>4}"
+            figures += f" {row.get('cpu_p95', float('nan')):>8.1f}"
             print(f"{result['size']:>8}  {name:<28} {figures}")
 
 
@@ -114,16 +118,18 @@ def run_size(size: int, runs: int) -> dict:
     for name, request in requests.items():
         for _ in range(3):
             generate(request, user)
-        times, length = [], 0
+        times, cpu, length = [], [], 0
         for _ in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             playlist = generate(request, user)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             length = len(playlist.items)
         strategies[name] = {
             "p50": float(np.percentile(times, 50)),
             "p95": float(np.percentile(times, 95)),
             "max": float(max(times)),
+            "cpu_p95": float(np.percentile(cpu, 95)),
             "length": length,
         }
     return {"size": size, "cold_ms": cold_ms, "strategies": strategies}

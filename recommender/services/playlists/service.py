@@ -141,11 +141,9 @@ def _reason(strategy, ctx: Context, row: int, step: int) -> str:
     parts = [strategy.reason(ctx, row, step)]
     snapshot, request = ctx.snapshot, ctx.request
     lay = layout()
-    if request.genres:
-        genre = max(
-            (g for g, w in request.genres.items() if w > 0),
-            key=lambda g: snapshot.genres[row, lay.genre_index[g]],
-        )
+    styles = [g for g, w in request.genres.items() if w > 0]
+    if styles:
+        genre = max(styles, key=lambda g: snapshot.genres[row, lay.genre_index[g]])
         parts.append(f"{genre} {snapshot.genres[row, lay.genre_index[genre]]:.2f}")
     taste = ctx.taste
     if taste is not None and taste.confidence > 0:
