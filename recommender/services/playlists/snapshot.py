@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+import psycopg
 
 from catalog.choices import TrackStatus, Visibility
 from recommender.models import ScoreGeneration, TrackScores
@@ -20,7 +21,7 @@ from recommender.services.layout import layout
 
 __all__ = ["Snapshot", "default_model_version", "get_snapshot", "snapshot_from_arrays"]
 
-NO_OWNER = -1
+NO_OWNER = -1  # the loader's owner for tracks without one
 
 
 @dataclass
@@ -97,49 +98,72 @@ def get_snapshot(model_version: str | None = None) -> Snapshot | None:
     return snapshot
 
 
-def _load(model_version: str, generation: int) -> Snapshot:
-    lay = layout()
-    rows = list(
-        TrackScores.objects.filter(model_version=model_version, track__status=TrackStatus.ANALYZED)
-        .order_by("track_id")
-        .values_list(
-            "track_id",
-            "moods",
-            "genres",
-            "valence",
-            "arousal",
-            "tempo_bpm",
-            "key_index",
-            "is_speech",
-            "track__duration_s",
-            "track__artist_id",
-            "track__owner_id",
-            "track__visibility",
-        )
+# The whole snapshot comes back as ONE bytea: a fixed-size binary record per track (numbers big-endian,
+# as PostgreSQL's *send functions write them; the packed scores as stored), concatenated in track order.
+# 100k tracks are then one value to transfer, one sort, and one np.frombuffer with a structured dtype,
+# instead of 100k Python tuples.
+_LOAD_SQL = """
+SELECT count(*), string_agg(
+    int8send(s.track_id) || s.moods || s.genres
+    || float4send(s.valence::float4) || float4send(s.arousal::float4)
+    || float4send(coalesce(s.tempo_bpm, 'NaN')::float4) || int2send(coalesce(s.key_index, -1)::int2)
+    || int2send(s.is_speech::int::int2) || float4send(coalesce(t.duration_s, 0)::float4)
+    || int8send(t.artist_id) || int8send(coalesce(t.owner_id, -1))
+    || int2send((t.visibility = %s)::int::int2),
+    '' ORDER BY s.track_id)
+FROM {scores} s JOIN {tracks} t ON t.id = s.track_id
+WHERE s.model_version = %s AND t.status = %s
+"""
+
+
+def _record_dtype(n_moods: int, n_genres: int) -> np.dtype:
+    return np.dtype(
+        [
+            ("track_id", ">i8"),
+            ("moods", "<f4", (n_moods,)),
+            ("genres", "<f4", (n_genres,)),
+            ("valence", ">f4"),
+            ("arousal", ">f4"),
+            ("tempo", ">f4"),
+            ("key", ">i2"),
+            ("is_speech", ">i2"),
+            ("duration", ">f4"),
+            ("artist", ">i8"),
+            ("owner", ">i8"),
+            ("public", ">i2"),
+        ]
     )
-    n = len(rows)
-    if n == 0:
-        columns = [[] for _ in range(12)]
-    else:
-        columns = list(zip(*rows, strict=True))
-    moods = np.frombuffer(b"".join(bytes(b) for b in columns[1]), dtype="<f4").reshape(n, len(lay.moods))
-    genres = np.frombuffer(b"".join(bytes(b) for b in columns[2]), dtype="<f4").reshape(n, len(lay.genres))
+
+
+def _load(model_version: str, generation: int) -> Snapshot:
+    from django.db import connection
+
+    from catalog.models import Track
+
+    lay = layout()
+    sql = _LOAD_SQL.format(scores=TrackScores._meta.db_table, tracks=Track._meta.db_table)
+    connection.ensure_connection()
+    # A server-binding binary cursor (Django's default client-side cursor cannot return binary): the bytea
+    # arrives as raw bytes, not as hex text twice its size to decode.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, [Visibility.PUBLIC, model_version, TrackStatus.ANALYZED], binary=True)
+        n, packed = cursor.fetchone()
+    records = np.frombuffer(bytes(packed or b""), dtype=_record_dtype(len(lay.moods), len(lay.genres)))
+    assert len(records) == n, "a score row of unexpected size"
     return snapshot_from_arrays(
         model_version,
         generation,
-        track_ids=np.array(columns[0], dtype=np.int64),
-        moods=moods,
-        genres=genres,
-        va=np.column_stack([np.array(columns[3], dtype=np.float32), np.array(columns[4], dtype=np.float32)])
-        if n
-        else np.zeros((0, 2), np.float32),
-        tempo=np.array([np.nan if t is None else t for t in columns[5]], dtype=np.float32),
-        key=np.array([-1 if k is None else k for k in columns[6]], dtype=np.int16),
-        is_speech=np.array(columns[7], dtype=bool),
-        duration=np.array([0.0 if d is None else d for d in columns[8]], dtype=np.float32),
-        artist=np.array(columns[9], dtype=np.int64),
-        owner=np.array([NO_OWNER if o is None else o for o in columns[10]], dtype=np.int64),
-        public=np.array([v == Visibility.PUBLIC for v in columns[11]], dtype=bool),
+        track_ids=records["track_id"].astype(np.int64),
+        moods=records["moods"],
+        genres=records["genres"].astype(np.float32),
+        va=np.column_stack([records["valence"], records["arousal"]]).astype(np.float32).reshape(n, 2),
+        tempo=records["tempo"].astype(np.float32),
+        key=records["key"].astype(np.int16),
+        is_speech=records["is_speech"].astype(bool),
+        duration=records["duration"].astype(np.float32),
+        artist=records["artist"].astype(np.int64),
+        owner=records["owner"].astype(np.int64),
+        public=records["public"].astype(bool),
     )
 
 
