@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from catalog.choices import TrackStatus
 from catalog.models import AudioFeatures, Track, TrackAnalysis, TrackGenre, TrackMood
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,13 @@ def _refresh_after_commit(track_id: int) -> None:
     transaction.on_commit(refresh)
 
 
+# No delete receivers on TrackMood/TrackGenre: any would cost every bulk delete of model rows a SELECT
+# (Django cannot fast-delete with receivers). An editor's withdrawn verdict reaches playlists at the
+# track's next refresh (re-analysis, another tag edit, or the bulk task).
 @receiver(post_save, sender=TrackAnalysis)
 @receiver(post_save, sender=AudioFeatures)
 @receiver(post_save, sender=TrackMood)
 @receiver(post_save, sender=TrackGenre)
-@receiver(post_delete, sender=TrackMood)
-@receiver(post_delete, sender=TrackGenre)
 def track_scores_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
@@ -52,8 +54,10 @@ def track_scores_changed(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=Track)
 @receiver(post_delete, sender=Track)
 def track_changed(sender, instance, **kwargs) -> None:
-    """Visibility, status or existence changed: every cached snapshot may hold this track."""
-    if kwargs.get("raw"):
+    """An analysed track's visibility or owner may have changed, or a track left: any cached snapshot
+    may hold it. Tracks saved in other states are in no snapshot (ingest, analysis steps); one leaving
+    ``analyzed`` is caught by the database check of every generated playlist until the next reload."""
+    if kwargs.get("raw") or (kwargs.get("signal") is post_save and instance.status != TrackStatus.ANALYZED):
         return
 
     def bump() -> None:
