@@ -7,6 +7,7 @@ import numpy as np
 from recommender.services.layout import layout
 from recommender.services.playlists.context import Context
 from recommender.services.playlists.errors import PlaylistError
+from recommender.services.playlists.snapshot import column_mix
 from recommender.services.similarity import nearest_to_vector
 
 __all__ = ["PROFILE_WEIGHT", "STYLE_WEIGHT", "personal_boost", "style_boost"]
@@ -29,7 +30,7 @@ def style_boost(ctx: Context) -> np.ndarray | None:
     for name, weight in weights.items():
         vector[index[name]] = weight
     # Mean genre score under the sliders' weights, scaled by how far the strongest slider is pushed.
-    return STYLE_WEIGHT * max(weights.values()) * (ctx.snapshot.genres @ vector) / vector.sum()
+    return STYLE_WEIGHT * max(weights.values()) * column_mix(ctx.snapshot.genres, vector) / vector.sum()
 
 
 def personal_boost(ctx: Context, k: int) -> np.ndarray | None:
@@ -38,7 +39,7 @@ def personal_boost(ctx: Context, k: int) -> np.ndarray | None:
     taste = ctx.taste
     if taste is None or taste.confidence <= 0:
         return None
-    affinity = ctx.snapshot.families @ taste.family_affinity
+    affinity = column_mix(ctx.snapshot.families, taste.family_affinity)
     scale = float(np.abs(affinity).max()) or 1.0
     boost = 0.5 * affinity / scale
     if taste.taste_vector is not None:

@@ -126,8 +126,11 @@ class SeedStrategy(Strategy):
         ctx.extras["nearest_seed"] = nearest_seed
         ctx.extras["similarity"] = similarity
         seed_rows = snapshot.rows([s.pk for s in seeds])
-        mood_likeness = snapshot.profile @ snapshot.profile[seed_rows].mean(axis=0)
-        return np.where(np.isfinite(similarity), 0.7 * similarity + 0.3 * mood_likeness, -np.inf)
+        found = np.flatnonzero(np.isfinite(similarity))  # only the facade's neighbours are candidates
+        relevance = np.full(len(snapshot), -np.inf, dtype=np.float32)
+        mood_likeness = snapshot.profile[found] @ snapshot.profile[seed_rows].mean(axis=0)
+        relevance[found] = 0.7 * similarity[found] + 0.3 * mood_likeness
+        return relevance
 
     def reason(self, ctx: Context, row: int, step: int) -> str:
         snapshot = ctx.snapshot
@@ -164,7 +167,9 @@ class JourneyStrategy(Strategy):
         start, end = ctx.extras["ends"]
         snapshot = ctx.snapshot
         a, b = np.array(start.va), np.array(end.va)
-        along = np.clip(((snapshot.va - a) @ (b - a)) / max(float((b - a) @ (b - a)), 1e-9), 0.0, 1.0)
+        d = b - a
+        along = (snapshot.va[:, 0] - a[0]) * d[0] + (snapshot.va[:, 1] - a[1]) * d[1]
+        along = np.clip(along / max(float(d @ d), 1e-9), 0.0, 1.0)
         nearest = a + along[:, None] * (b - a)
         closeness = 1.0 - np.hypot(*(snapshot.va - nearest).T) / np.hypot(2.0, 2.0)
         return 0.6 * closeness + 0.4 * np.maximum(start.scores(snapshot), end.scores(snapshot))
