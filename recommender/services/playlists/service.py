@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from catalog.choices import TrackStatus, Visibility
 from catalog.models import Track
-from recommender.models import ListenerProfile, Playlist, PlaylistItem, TrackScores
+from recommender.models import ListenerProfile, Playlist, PlaylistItem
 from recommender.services.layout import layout
 from recommender.services.playlists.context import Context
 from recommender.services.playlists.errors import PlaylistError
@@ -21,6 +21,7 @@ from recommender.services.playlists.registry import strategies
 from recommender.services.playlists.request import PlaylistRequest
 from recommender.services.playlists.sequencing import Constraints, sequence
 from recommender.services.playlists.snapshot import get_snapshot
+from recommender.services.playlists.strategies import load_seeds
 from recommender.services.profiles.taste import feedback, taste_for
 
 __all__ = ["GeneratedPlaylist", "Item", "generate", "save_playlist"]
@@ -48,23 +49,12 @@ class GeneratedPlaylist:
         return [item.track_id for item in self.items]
 
 
-def _model_version(request: PlaylistRequest) -> str | None:
-    """The request's version, else its seeds', else None (the snapshot's default: the largest)."""
-    if request.model_version:
-        return request.model_version
-    if request.seeds:
-        return (
-            TrackScores.objects.filter(track_id__in=request.seeds)
-            .values_list("model_version", flat=True)
-            .first()
-        )
-    return None
-
-
 def generate(request: PlaylistRequest, user) -> GeneratedPlaylist:
     """A playlist for ``user`` (public tracks and their own only, one model version, no disliked track)."""
     strategy = strategies.get(request.strategy)()
-    snapshot = get_snapshot(_model_version(request))
+    seeds = load_seeds(user, request.seeds)
+    # One model version: the request's, else the seeds' (their embeddings' space), else the largest.
+    snapshot = get_snapshot(request.model_version or (seeds[0].model_version if seeds else None))
     if snapshot is None:
         raise PlaylistError("the catalogue has no analysed tracks yet")
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
@@ -81,6 +71,7 @@ def generate(request: PlaylistRequest, user) -> GeneratedPlaylist:
     if excluded:
         allowed &= ~np.isin(snapshot.track_ids, np.fromiter(excluded, dtype=np.int64))
     ctx = Context(request=request, snapshot=snapshot, user=user, allowed=allowed, taste=taste)
+    ctx.extras["seed_rows"] = seeds
     strategy.prepare(ctx)
 
     pool_size = max(MIN_POOL, strategy.pool_factor * request.length)

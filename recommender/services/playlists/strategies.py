@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from catalog.models import Track
+from catalog.models import Track, TrackEmbedding
 from recommender.services.layout import layout
 from recommender.services.playlists.context import Context
 from recommender.services.playlists.errors import PlaylistError
 from recommender.services.playlists.registry import strategies
 from recommender.services.playlists.sequencing import StepRelevance
 from recommender.services.playlists.targets import MoodTarget, resolve_target, va_closeness
-from recommender.services.similarity import SimilarityFilters, similar_tracks
+from recommender.services.similarity import SimilarityFilters, nearest_to_vector
 
-__all__ = ["JourneyStrategy", "MoodStrategy", "SeedStrategy", "Strategy"]
+__all__ = ["JourneyStrategy", "MoodStrategy", "Seed", "SeedStrategy", "Strategy", "load_seeds"]
 
 SEED_NEIGHBOURS = 5
 """Neighbours asked of the similarity facade per seed and playlist slot."""
@@ -98,6 +100,25 @@ class MoodStrategy(Strategy):
         return f"valence {valence:+.2f}, arousal {arousal:+.2f}: {distance:.2f} from your point"
 
 
+@dataclass(frozen=True)
+class Seed:
+    pk: int
+    title: str
+    vector: list[float]
+    model_version: str
+
+
+def load_seeds(user, track_ids) -> list[Seed]:
+    """The seed tracks ``user`` may see, with their embeddings: one query for all of them (the service
+    also reads the playlist's model version from it)."""
+    if not track_ids:
+        return []
+    rows = TrackEmbedding.objects.filter(
+        track__in=Track.objects.visible_to(user).filter(pk__in=list(track_ids))
+    ).values_list("track_id", "track__title", "vector", "model_version")
+    return [Seed(pk, title, list(vector), version) for pk, title, vector, version in rows]
+
+
 @strategies.register("seed")
 class SeedStrategy(Strategy):
     """More like these: neighbours of the seed tracks from the similarity facade."""
@@ -105,8 +126,12 @@ class SeedStrategy(Strategy):
     name = "seed"
 
     def prepare(self, ctx: Context) -> None:
-        seeds = list(Track.objects.visible_to(ctx.user).filter(pk__in=ctx.request.seeds).only("pk", "title"))
-        seeds = [s for s in seeds if s.pk in ctx.snapshot.row_of]
+        loaded = ctx.extras.get("seed_rows")
+        if loaded is None:
+            loaded = load_seeds(ctx.user, ctx.request.seeds)
+        seeds = [
+            s for s in loaded if s.pk in ctx.snapshot.row_of and s.model_version == ctx.snapshot.model_version
+        ]
         if not seeds:
             raise PlaylistError("choose at least one seed track (analysed, visible to you)")
         ctx.extras["seeds"] = seeds
@@ -118,7 +143,10 @@ class SeedStrategy(Strategy):
         nearest_seed = np.full(len(snapshot), -1, dtype=np.int64)
         exclude = SimilarityFilters(exclude_track_ids=frozenset(s.pk for s in seeds))
         for index, seed in enumerate(seeds):
-            for neighbour in similar_tracks(seed, user=ctx.user, k=k, filters=exclude):
+            neighbours = nearest_to_vector(
+                seed.vector, user=ctx.user, model_version=seed.model_version, k=k, filters=exclude
+            )
+            for neighbour in neighbours:
                 row = snapshot.row_of.get(neighbour.track_id)
                 if row is not None and neighbour.similarity > similarity[row]:
                     similarity[row] = neighbour.similarity
