@@ -125,6 +125,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+"""EMAIL_BACKEND: how password-reset mail leaves. Development (DEBUG) prints it on the console; production
+uses SMTP (EMAIL_HOST and friends, Django's defaults)."""
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:track-list"
 LOGOUT_REDIRECT_URL = "catalog:track-list"

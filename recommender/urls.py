@@ -6,6 +6,7 @@ from recommender.health import healthz
 # Uploaded audio is never served straight from MEDIA_ROOT: catalog serves it after a permission check.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("recommender.web.urls")),  # before auth: accounts/signup/ lives there
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("recommender.api.urls")),
