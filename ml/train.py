@@ -92,6 +92,11 @@ def parser() -> argparse.ArgumentParser:
     v2.add_argument("--ssl-batch", type=int, default=16, help="real tracks (pairs of crops) per step")
     v2.add_argument("--ssl-temperature", type=float, default=0.1)
     v2.add_argument("--whitening", default="none", help="none | centre | whiten | auto (chosen on val)")
+    v2.add_argument(
+        "--schedule-epochs",
+        type=int,
+        help="epochs the LR schedule spans (default --epochs): stop early in it",
+    )
     v2.add_argument("--warm-start", type=Path, help="initialise what fits from this bundle (e.g. moodmix-v1)")
     v2.add_argument(
         "--max-minutes-fails",
@@ -156,6 +161,7 @@ def _train(args: argparse.Namespace) -> int:
         whitening=args.whitening,
         max_minutes_fails=args.max_minutes_fails,
         warm_start=args.warm_start,
+        schedule_epochs=args.schedule_epochs,
     )
     from ml.evaluation.report import format_report
 

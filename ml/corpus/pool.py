@@ -76,8 +76,9 @@ class PoolTrack:
     split: str  # "ssl" (self-supervised training) or "val"
 
 
-def fetch_pinned(package: str, version: str, cache: Path) -> Path:
-    """Download PKG=VERSION into the cache and unpack it (once); return the unpacked root."""
+def fetch_pinned(package: str, version: str, cache: Path, timeout: float | None = None) -> Path:
+    """Download PKG=VERSION into the cache and unpack it (once); return the unpacked root. Raises
+    RuntimeError when apt-get fails and subprocess.TimeoutExpired after `timeout` seconds."""
     target = cache / "unpacked" / package
     done = target / ".unpacked"
     if done.exists():
@@ -87,7 +88,11 @@ def fetch_pinned(package: str, version: str, cache: Path) -> Path:
     debs = sorted(debs_dir.glob(f"{package}_*.deb"))
     if not debs:
         proc = subprocess.run(
-            ["apt-get", "download", f"{package}={version}"], cwd=debs_dir, capture_output=True, text=True
+            ["apt-get", "download", f"{package}={version}"],
+            cwd=debs_dir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         debs = sorted(debs_dir.glob(f"{package}_*.deb"))
         if proc.returncode != 0 or not debs:
@@ -138,12 +143,51 @@ def read_pool(path: Path) -> list[PoolTrack]:
     return [PoolTrack(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
 
 
-if __name__ == "__main__":
-    import sys
+def pool_summary(path: Path) -> dict:
+    """What a model card records about the pool: tracks, hours and licences per package and split."""
+    tracks = read_pool(path)
+    packages: dict[str, dict] = {}
+    for t in tracks:
+        row = packages.setdefault(
+            t.package,
+            {
+                "version": POOL[t.package].version,
+                "split": t.split,
+                "tracks": 0,
+                "minutes": 0.0,
+                "licences": [],
+            },
+        )
+        row["tracks"] += 1
+        row["minutes"] = round(row["minutes"] + t.duration / 60, 1)
+        if t.licence not in row["licences"]:
+            row["licences"].append(t.licence)
+    return {
+        "tracks": len(tracks),
+        "hours_ssl": round(sum(t.duration for t in tracks if t.split == "ssl") / 3600, 2),
+        "hours_val": round(sum(t.duration for t in tracks if t.split == "val") / 3600, 2),
+        "packages": packages,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
     from ml.training.cache import WaveformCache
 
-    pool = build_pool(Path(sys.argv[1] if len(sys.argv) > 1 else "var/pool/pool.jsonl"))
+    parser = argparse.ArgumentParser(prog="python -m ml.corpus.pool", description=__doc__.split("\n")[0])
+    parser.add_argument("pool", type=Path, nargs="?", default=Path("var/pool/pool.jsonl"))
+    parser.add_argument(
+        "--card", type=Path, help="record the pool (tracks, hours, licences) in this bundle's card"
+    )
+    args = parser.parse_args(argv)
+    if args.card:
+        card_path = args.card / "card.json"
+        card = json.loads(card_path.read_text())
+        card.setdefault("data", {})["ssl_pool"] = pool_summary(args.pool)
+        card_path.write_text(json.dumps(card, indent=2) + "\n")
+        return 0
+    pool = build_pool(args.pool)
     print(f"{len(pool)} tracks, {sum(t.duration for t in pool) / 3600:.2f} h", flush=True)
     cache = WaveformCache(22050)
     for i, track in enumerate(pool):
@@ -153,3 +197,8 @@ if __name__ == "__main__":
             print(f"decode failed {track.path}: {error}", flush=True)
         if i % 20 == 0:
             print(f"decoded {i}/{len(pool)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

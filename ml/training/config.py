@@ -35,6 +35,8 @@ class TrainConfig:
     centring/whitening after training; `max_minutes_fails` makes the wall-clock cap a guard that raises
     (after checkpointing, so `resume` continues) instead of a stopping rule: the schedule is then set
     by `epochs` and `batches_per_epoch` alone, and a slower machine trains the same weights, only later.
+    `schedule_epochs` (default `epochs`) sizes the learning-rate schedule, so a run can stop after
+    `epochs` of a longer schedule (a truncated cosine) and still be reproduced step for step.
     `warm_start` names a bundle whose weights initialise whatever fits the new model
     (`ml.training.warm_start`: v1's mel backbone and heads under a pitch-aware v2).
 
@@ -84,6 +86,7 @@ class TrainConfig:
     whitening: str = "none"
     max_minutes_fails: bool = False
     warm_start: Path | None = None
+    schedule_epochs: int | None = None
 
     def __post_init__(self) -> None:
         self.out_dir = Path(self.out_dir)

@@ -181,7 +181,8 @@ def _train(
     frontend = LogMel(contract).to(device)
     criterion = MultiTaskLoss(config.loss_weights, margin=config.margin, mining=config.mining)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    scheduler = build_scheduler(config.schedule, optimizer, config.lr, config.epochs * len(sampler))
+    schedule_epochs = config.schedule_epochs or config.epochs
+    scheduler = build_scheduler(config.schedule, optimizer, config.lr, schedule_epochs * len(sampler))
     monitor = MONITORS[config.monitor]
 
     state = {"epoch": 0, "best": None, "best_epoch": None, "stale": 0, "elapsed_s": 0.0}
