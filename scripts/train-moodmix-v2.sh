@@ -14,7 +14,8 @@ OUT=${OUT:-ml/bundles/moodmix-v2}
 WORK=var/training/moodmix-v2
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus --rendered "${RENDERED:-800}"
 [ -f var/pool/pool.jsonl ] || $PY -m ml.corpus.pool var/pool/pool.jsonl
-[ -f var/corpus/manifest-v2.jsonl ] || $PY -m ml.corpus.heldout var/corpus
+# Rendered pieces 0-799 only, whether `make corpus` built all 1,452 or `--rendered 800` built 800.
+$PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}"
 $PY -m ml.train train \
   --manifest var/corpus/manifest-v2.jsonl \
   --out "$OUT" --work-dir "$WORK" \

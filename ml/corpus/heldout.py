@@ -107,12 +107,25 @@ def heldout_records(out: Path, cache: Path | None = None, seed: int = 0) -> list
     return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed)
 
 
-def extend_manifest(corpus: Path, cache: Path | None = None, seed: int = 0) -> Path:
+def extend_manifest(
+    corpus: Path, cache: Path | None = None, seed: int = 0, rendered: int | None = None
+) -> Path:
     """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
-    `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path."""
+    `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
+
+    `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
+    corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800)."""
     cache = cache or cache_dir()
     records = heldout_records(corpus, cache, seed)
-    base = (corpus / "manifest.jsonl").read_text(encoding="utf-8")
+    lines = (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    if rendered is not None:
+        lines = [
+            line
+            for line in lines
+            if json.loads(line)["source"] != "rendered"
+            or int(json.loads(line)["piece"].split("-")[-1]) < rendered
+        ]
+    base = "".join(lines)
     target = corpus / "manifest-v2.jsonl"
     partial = corpus / "manifest-v2.part"
     write_manifest(records, partial)
@@ -128,5 +141,8 @@ def extend_manifest(corpus: Path, cache: Path | None = None, seed: int = 0) -> P
 if __name__ == "__main__":
     import sys
 
-    path = extend_manifest(Path(sys.argv[1] if len(sys.argv) > 1 else "var/corpus"))
+    args = sys.argv[1:]
+    limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
+    folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
+    path = extend_manifest(Path(folder), rendered=limit)
     print(json.dumps({"manifest": str(path)}))
