@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RecommenderConfig(AppConfig):
     name = "recommender"
     verbose_name = "Recommender"
+
+    def ready(self) -> None:
+        from recommender import signals  # noqa: F401 - connects the similarity index receivers
