@@ -65,8 +65,11 @@ _stores: dict[Path, IndexStore] = {}
 
 
 def index_root() -> Path:
-    """``MOODMIX["SIMILARITY_INDEX_DIR"]``, by default ``var/index/tracks`` (git-ignored)."""
-    configured = settings.MOODMIX.get("SIMILARITY_INDEX_DIR")
+    """``MOODMIX["SIMILARITY_INDEX_DIR"]``, else ``$MOODMIX_SIMILARITY_INDEX_DIR``, else
+    ``var/index/tracks`` (git-ignored). Web and worker processes must see the same folder."""
+    configured = settings.MOODMIX.get("SIMILARITY_INDEX_DIR") or os.environ.get(
+        "MOODMIX_SIMILARITY_INDEX_DIR"
+    )
     return Path(configured) if configured else Path(settings.VAR_DIR) / "index" / "tracks"
 
 
@@ -213,17 +216,19 @@ def request_rebuild() -> bool:
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
     marker = root / MARKER
-    try:
-        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
+    for _attempt in range(2):
         try:
-            if time.time() - marker.stat().st_mtime < 3 * DEBOUNCE_S:
-                return False
-        except FileNotFoundError:
-            pass
-        marker.unlink(missing_ok=True)
-        return request_rebuild()
-    os.close(fd)
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            try:
+                if time.time() - marker.stat().st_mtime < 3 * DEBOUNCE_S:
+                    return False
+            except FileNotFoundError:
+                continue
+            marker.unlink(missing_ok=True)  # a lost request: take over
+    else:
+        return False
     from recommender.tasks import rebuild_index
 
     rebuild_index.apply_async(countdown=DEBOUNCE_S)
