@@ -1,21 +1,26 @@
 """Nearest neighbours from PostgreSQL: pgvector's HNSW index, tuned per query, exact as a last resort.
 
-Per query, inside one transaction (``SET LOCAL`` semantics via ``set_config(..., true)``, so a pooled
-connection never keeps them):
+Per query, inside one transaction (``SET LOCAL`` semantics via ``set_config(..., true)``, sent in the
+same message as the query: see ``_run_configured``), so a pooled connection never keeps them:
 
-- ``hnsw.ef_search``: the size of the candidate list the graph walk keeps. 40 (pgvector's default)
-  misses neighbours on clustered catalogues; ``EF_SEARCH`` = 100 keeps recall@10 >= 0.95 at 100k (see
-  docs/benchmarks.md) for well under a millisecond more.
-- ``hnsw.iterative_scan = strict_order`` (pgvector 0.8). Every query is filtered (one model version,
-  what the listener may see, and any tag filters). Without it the index
-  returns ``ef_search`` rows and PostgreSQL filters them afterwards, so a filter keeping 10% of the
-  catalogue returns about ``ef_search / 10`` rows, fewer than ``k``. With it the scan resumes until ``k``
-  rows pass the filter or ``hnsw.max_scan_tuples`` were visited. Strict order keeps the distance order
-  exact, so no re-sort is needed.
+- ``hnsw.ef_search``: the size of the candidate list the graph walk keeps. ``EF_SEARCH`` = 100 for
+  the unfiltered path (visibility and model version only): recall@10 0.974 at 100k against 0.953 at
+  pgvector's default 40 (docs/benchmarks.md).
+- ``hnsw.iterative_scan = relaxed_order`` (pgvector 0.8): every query is filtered (one model version,
+  what the listener may see, and maybe tags). Without iterative scans the index hands over ``ef_search``
+  rows and PostgreSQL filters them afterwards, so a filter keeping 10% returns about ``ef_search / 10``
+  rows: fewer than ``k`` half the time at ef_search 100 (measured). With it the scan resumes until
+  ``k`` rows pass. Relaxed order gave better recall than strict order at the same cost (measured); the
+  few rows are re-sorted here.
+- Tag filters (mood family, genre) additionally over-fetch: ``FILTERED_EF_SEARCH`` = 1000 candidates in
+  the first pass. Iterative scans alone kept recall@10 near 0.6-0.7 for a random 10% family filter at
+  100k (the resumed scans wander away from the query), while a first pass of 1000 reaches 0.97; the
+  iterative scan still guarantees ``k`` for more selective filters.
 
-When the index still finds fewer than ``k`` rows (a very selective filter exhausting ``max_scan_tuples``,
-or rows the graph cannot reach), the same filters run once more as an exact scan: the filters then
-select few rows, so computing every distance among them is cheap, and "k results when k exist" holds.
+When the index still finds fewer than ``k`` rows (a very selective filter exhausting
+``hnsw.max_scan_tuples``, or rows the graph cannot reach), the same filters run once more as an exact
+scan: the filters then select few rows, so computing every distance among them is cheap, and "k results
+when k exist" holds.
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ from pgvector.django import CosineDistance
 from catalog.models import TrackEmbedding
 from recommender.services.similarity_filters import SimilarityFilters, filter_q
 
-__all__ = ["EF_SEARCH", "MAX_SCAN_TUPLES", "pgvector_neighbours"]
+__all__ = ["EF_SEARCH", "FILTERED_EF_SEARCH", "MAX_SCAN_TUPLES", "pgvector_neighbours"]
 
 EF_SEARCH = 100
 """Default ``hnsw.ef_search``: see the module docs and docs/benchmarks.md for the recall it buys."""
+FILTERED_EF_SEARCH = 1000
+"""``hnsw.ef_search`` of queries with mood family or genre filters (pgvector's maximum is 1000)."""
 
 MAX_SCAN_TUPLES = 20_000
 """``hnsw.max_scan_tuples`` for filtered queries (pgvector's default): a filter keeping 1% still finds
@@ -60,9 +67,9 @@ def pgvector_neighbours(
         .order_by("distance")
         .values_list("track_id", "distance")[:k]
     )
-    with transaction.atomic():
-        _configure(ef_search or max(EF_SEARCH, k), iterative=iterative)
-        found = list(ordered)
+    default_ef = FILTERED_EF_SEARCH if (filters.mood_family_ids or filters.genre_ids) else EF_SEARCH
+    found = _run_configured(ordered, ef_search or max(default_ef, k), iterative=iterative)
+    found.sort(key=lambda row: (row[1], row[0]))  # relaxed order: the scan may return rows slightly out
     if len(found) < k and exact_fallback:
         # Ordering by an expression the index cannot serve makes PostgreSQL compute exact distances
         # over the rows the filters select.
@@ -79,10 +86,27 @@ def pgvector_neighbours(
     return [(track_id, 1.0 - float(distance)) for track_id, distance in found]
 
 
-def _configure(ef_search: int, *, iterative: bool) -> None:
+def _run_configured(queryset, ef_search: int, *, iterative: bool) -> list[tuple]:
+    """Run ``queryset`` with the HNSW settings local to its transaction, in one round trip.
+
+    The settings and the query go as one simple-protocol message: PostgreSQL runs the statements of one
+    message in one implicit transaction, so ``set_config(..., true)`` (= ``SET LOCAL``) holds for the
+    query and ends with it. That saves the BEGIN and COMMIT round trips of an explicit transaction (a
+    third of the query's time at 100k, docs/benchmarks.md). With server-side binding (extended protocol,
+    one statement per message) it falls back to an explicit transaction.
+    """
+    settings_sql = (
+        "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', %s, true), "
+        "set_config('hnsw.max_scan_tuples', %s, true)"
+    )
+    settings_params = [str(int(ef_search)), "relaxed_order" if iterative else "off", str(MAX_SCAN_TUPLES)]
+    sql, params = queryset.query.sql_with_params()
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(settings_sql, settings_params)
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', %s, true),"
-            " set_config('hnsw.max_scan_tuples', %s, true)",
-            [str(int(ef_search)), "strict_order" if iterative else "off", str(MAX_SCAN_TUPLES)],
-        )
+        cursor.execute(f"{settings_sql}; {sql}", [*settings_params, *params])
+        cursor.nextset()
+        return cursor.fetchall()
