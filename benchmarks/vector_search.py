@@ -352,9 +352,7 @@ def run_size(n: int, n_queries: int, annoy_trees: int, generator: str) -> dict:
             record(
                 "Annoy in process",
                 f"search_k={search_k}",
-                lambda q, s=search_k: (
-                    annoy_ids[annoy.forest.get_nns_by_vector(q, K, search_k=s)] + 1
-                ).tolist(),
+                lambda q, s=search_k: (annoy_ids[annoy.forest.get_nns_by_vector(q, K, search_k=s)]).tolist(),
                 truth_all,
             )
     report["results"] = rows
