@@ -5,10 +5,9 @@ added. So Annoy only proposes candidates; the database decides:
 
 1. Annoy returns ``k`` plus a margin of candidates (over-fetch for the exclusions and vanished rows);
 2. one indexed query keeps the candidates the listener may see that pass the exclusions and whose row is
-   not newer than the file's watermark (a re-analysed track's vector in the file is out of date);
-3. one query over the rows newer than the watermark (few: the rebuild follows changes within a minute)
-   computes their exact distances;
-4. both lists merge by similarity.
+   not newer than the file's watermark (a re-analysed track's vector in the file is out of date), adds
+   the rows newer than the watermark (few: the rebuild follows changes within a minute), and ranks both
+   by their exact distance, computed by PostgreSQL on these few rows.
 
 When the file is missing, built for another model version, stale, or cannot fill ``k`` from its
 candidates, :class:`IndexUnavailable` tells the facade to ask pgvector instead.
@@ -19,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import ExpressionWrapper, FloatField, Value
+from django.db.models import ExpressionWrapper, FloatField, Q, Value
 from pgvector.django import CosineDistance
 
 from catalog.models import TrackEmbedding
@@ -60,24 +59,21 @@ def annoy_neighbours(
     watermark = datetime.fromisoformat(manifest.metadata["watermark"])
     wanted = k + len(filters.exclude_track_ids) + OVERFETCH
     hits = loaded.index.search(vector, wanted, accuracy=search_k)
-    allowed = TrackEmbedding.objects.filter(filter_q(filters, user), model_version=model_version)
-    proposed = dict(hits.pairs())
-    kept = allowed.filter(track_id__in=list(proposed), embedded_at__lte=watermark).values_list(
-        "track_id", flat=True
-    )
-    found = [(track_id, proposed[track_id]) for track_id in kept]
-    newer = (
-        allowed.filter(embedded_at__gt=watermark)
+    # One query: Annoy's candidates that the listener may still see and whose vector in the file is
+    # current, plus every row written after the file's watermark; PostgreSQL computes the exact
+    # distances of these few rows (ordering by an expression keeps it off the HNSW index).
+    rows = (
+        TrackEmbedding.objects.filter(filter_q(filters, user), model_version=model_version)
+        .filter(Q(track_id__in=hits.ids.tolist(), embedded_at__lte=watermark) | Q(embedded_at__gt=watermark))
         .annotate(
             distance=ExpressionWrapper(
                 CosineDistance("vector", list(map(float, vector))) + Value(0.0), output_field=FloatField()
             )
         )
-        .order_by("distance")
+        .order_by("distance", "track_id")
         .values_list("track_id", "distance")[:k]
     )
-    found += [(track_id, 1.0 - float(distance)) for track_id, distance in newer]
-    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    found = [(track_id, 1.0 - float(distance)) for track_id, distance in rows]
     if len(found) < k and len(hits) == wanted:
         # More tracks may exist beyond the candidates Annoy gave: only pgvector can say.
         raise IndexUnavailable(f"{len(found)} of {k} left after filtering {wanted} candidates")

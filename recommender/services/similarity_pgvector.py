@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import ExpressionWrapper, FloatField, Value
 from pgvector.django import CosineDistance
@@ -100,7 +101,10 @@ def _run_configured(queryset, ef_search: int, *, iterative: bool) -> list[tuple]
         "set_config('hnsw.max_scan_tuples', %s, true)"
     )
     settings_params = [str(int(ef_search)), "relaxed_order" if iterative else "off", str(MAX_SCAN_TUPLES)]
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an anonymous listener's own tracks)
+        return []
     if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(settings_sql, settings_params)
