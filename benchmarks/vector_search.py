@@ -234,7 +234,40 @@ def build_annoy_in_child(vectors: np.ndarray, directory: Path, n_trees: int) -> 
     return stats
 
 
-def run_size(n: int, n_queries: int, annoy_trees: int, generator: str) -> dict:
+def measure_halfvec(conn: psycopg.Connection, record, truth) -> dict:
+    """The same HNSW index over half-precision copies of the vectors (an expression index): its size,
+    build time and recall, to decide whether ``halfvec`` storage keeps recall."""
+    with conn.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '2GB'")
+        cur.execute("SET max_parallel_maintenance_workers = 1")
+        clock = time.perf_counter()
+        cur.execute(
+            "CREATE INDEX bench_halfvec_hnsw ON catalog_trackembedding "
+            f"USING hnsw ((vector::halfvec({DIM})) halfvec_cosine_ops) "
+            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
+        )
+        seconds = time.perf_counter() - clock
+        conn.commit()
+        cur.execute("SELECT pg_relation_size('bench_halfvec_hnsw')")
+        size = cur.fetchone()[0]
+        sql = (
+            f"SELECT track_id FROM catalog_trackembedding ORDER BY vector::halfvec({DIM}) <=> "
+            f"%s::vector::halfvec({DIM}) LIMIT 10"
+        )
+        for ef in (20, 40, 100):
+            cur.execute(f"SET hnsw.ef_search = {ef}")
+
+            def raw(q, cur=cur):
+                cur.execute(sql, [q], prepare=True)
+                return [row[0] for row in cur.fetchall()]
+
+            record("pgvector raw SQL, halfvec", f"ef_search={ef}", raw, truth)
+        cur.execute("DROP INDEX bench_halfvec_hnsw")
+    conn.commit()
+    return {"build_s": round(seconds, 1), "index_mb": round(size / 2**20, 1)}
+
+
+def run_size(n: int, n_queries: int, annoy_trees: int, generator: str, halfvec: bool = False) -> dict:
     vectors, queries = clustered(n, n_queries, generator=generator)
     report: dict = {"n": n, "dim": DIM, "queries": n_queries, "k": K, "generator": generator}
     User = get_user_model()
@@ -293,6 +326,8 @@ def run_size(n: int, n_queries: int, annoy_trees: int, generator: str) -> dict:
 
                 record("pgvector raw SQL", f"ef_search={ef}", raw, truth_all)
         conn.rollback()
+        if halfvec:
+            report["halfvec"] = measure_halfvec(conn, record, truth_all)
 
         for ef in (20, 40, 100):
             record(
@@ -424,12 +459,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--annoy-trees", type=int, default=50)
     parser.add_argument("--generator", choices=sorted(GENERATORS), default="moderate")
+    parser.add_argument("--halfvec", action="store_true", help="Also measure a halfvec HNSW index.")
     parser.add_argument("--out", type=Path, default=Path("var/benchmarks"))
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        report = run_size(n, args.queries, args.annoy_trees, args.generator)
+        report = run_size(n, args.queries, args.annoy_trees, args.generator, args.halfvec)
         path = args.out / f"vector_search_{n}_{args.generator}.json"
         path.write_text(json.dumps(report, indent=2))
         print(f"wrote {path}", flush=True)
