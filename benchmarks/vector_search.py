@@ -451,6 +451,33 @@ def _ids(pairs: list[tuple[int, float]]) -> list[int]:
     return [track_id for track_id, _ in pairs]
 
 
+def markdown(report: dict) -> str:
+    """The report of one size as the markdown table docs/benchmarks.md shows."""
+    lines = [
+        f"**{report['n']:,} vectors** ({report['generator']} generator, {report['queries']} queries, "
+        f"k = {report['k']}; data: {report.get('data', {})})",
+        "",
+        "| method | setting | recall@10 | < k returned | QPS | p50 ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in report["results"]:
+        lines.append(
+            f"| {row['method']} | {row['setting']} | {row['recall@10']:.3f} | {row['short_share']:.1%} | "
+            f"{float(row['qps']):.0f} | {row['p50_ms']:.2f} | {row['p95_ms']:.2f} |"
+        )
+    pg, annoy = report["pgvector_build"], report.get("annoy_build", {})
+    lines += [
+        "",
+        f"Builds: load {pg['load_s']} s; HNSW (m {pg['hnsw_params']['m']}, ef_construction "
+        f"{pg['hnsw_params']['ef_construction']}) {pg['hnsw_build_s']} s, index {pg['hnsw_index_mb']} MB, "
+        f"embedding table {pg['embedding_table_mb']} MB; Annoy ({annoy.get('n_trees')} trees, 1 thread) "
+        f"{annoy.get('build_s')} s, file {annoy.get('file_mb')} MB, peak RSS of the build "
+        f"{annoy.get('peak_rss_mb')} MB."
+        + (f" halfvec HNSW: {report['halfvec']}." if "halfvec" in report else ""),
+    ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -461,7 +488,13 @@ def main() -> None:
     parser.add_argument("--generator", choices=sorted(GENERATORS), default="moderate")
     parser.add_argument("--halfvec", action="store_true", help="Also measure a halfvec HNSW index.")
     parser.add_argument("--out", type=Path, default=Path("var/benchmarks"))
+    parser.add_argument(
+        "--tables", type=Path, nargs="+", help="Print the markdown of saved reports and exit."
+    )
     args = parser.parse_args()
+    if args.tables:
+        print("\n\n".join(markdown(json.loads(path.read_text())) for path in args.tables))
+        return
     call_command("migrate", verbosity=0)
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
