@@ -93,7 +93,7 @@ class IndexStore:
 
     def new_build_dir(self) -> Path:
         """A fresh, empty folder for a build (named so that builds sort by time)."""
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}"
         path = self.root / BUILDS / name
         path.mkdir(parents=True)
         return path

@@ -32,7 +32,7 @@ from django.utils import timezone
 from catalog.models import TrackEmbedding
 from catalog.models.analysis import EMBEDDING_DIMENSIONS
 from ml.index import IndexManifest, IndexStore, build_index
-from ml.index.annoy_backend import DEFAULT_N_TREES, default_search_k
+from ml.index.annoy_backend import DEFAULT_N_TREES
 
 __all__ = [
     "DEBOUNCE_S",
@@ -160,7 +160,6 @@ def rebuild(
             directory,
             EMBEDDING_DIMENSIONS,
             n_trees=n_trees,
-            search_k=default_search_k(n_trees),
         )
         manifest = IndexManifest(
             backend=BACKEND,
@@ -170,7 +169,7 @@ def rebuild(
             built_at=started.isoformat(),
             build_seconds=round(time.monotonic() - clock, 3),
             disk_bytes=store.disk_bytes(directory.name),
-            params={"n_trees": n_trees, "search_k": default_search_k(n_trees), "metric": "angular"},
+            params={"n_trees": n_trees, "search_k": index.default_search_k, "metric": "angular"},
             metadata={
                 "model_version": version,
                 "watermark": (started - WATERMARK_MARGIN).isoformat(),
