@@ -129,9 +129,13 @@ def _has_scored_term(tag_model: type[Model], term: str, term_ids: list[int], *, 
         source=TagSource.EDITOR,
         verdict=Verdict.ABSENT,
     )
-    # The model's score stands only where no editor gave a verdict on that term.
+    # The model's score stands only where no editor gave a verdict on that term (present or absent:
+    # other editor rows, such as a prediction accepted at review, are no verdict).
     editor_verdict = tag_model.objects.filter(
-        track_id=OuterRef("track_id"), **{f"{term}_id": OuterRef(f"{term}_id")}, source=TagSource.EDITOR
+        track_id=OuterRef("track_id"),
+        **{f"{term}_id": OuterRef(f"{term}_id")},
+        source=TagSource.EDITOR,
+        verdict__in=[Verdict.PRESENT, Verdict.ABSENT],
     )
     editor_confirmed = Q(**{f"{term}_id__in": term_ids}, source=TagSource.EDITOR, verdict=Verdict.PRESENT)
     child_confirmed = Q(
