@@ -21,6 +21,7 @@ from django.db.models import Exists, Model, OuterRef, Q
 
 from catalog.choices import Visibility
 from catalog.models import Genre, Mood, MoodLevel, TagSource, TrackGenre, TrackMood, Verdict
+from catalog.models.tracks import visible_q
 
 __all__ = ["TAG_MIN_SCORE", "Scope", "SimilarityFilters", "filter_q"]
 
@@ -32,7 +33,7 @@ thinks it more likely than not, or an editor said so."""
 class Scope:
     """Whose tracks a query may return, always within what the listener may see."""
 
-    VISIBLE = "visible"  # Track.visible_to: public, the listener's own, everything for staff
+    VISIBLE = "visible"  # Track.visible_to: public, the listener's own, submitted ones for editors
     PUBLIC = "public"  # public tracks only (what a shared page or a partner may show)
     OWN = "own"  # the listener's own uploads
 
@@ -87,18 +88,14 @@ def filter_q(filters: SimilarityFilters, user, *, track: str = "track") -> Q:
 
 
 def scope_q(scope: str, user, *, track: str = "track") -> Q:
-    """What ``user`` may see (``Track.visible_to``, spelled as a join so the HNSW scan stays the outer
-    loop), narrowed by ``scope``."""
-    public = Q(**{f"{track}__visibility": Visibility.PUBLIC})
-    signed_in = user is not None and user.is_authenticated
-    own = Q(**{f"{track}__owner_id": user.pk}) if signed_in else None
+    """What ``user`` may see (``Track.visible_to``'s own rule, spelled as a join so the HNSW scan stays
+    the outer loop), narrowed by ``scope``."""
     if scope == Scope.OWN:
-        return own if own is not None else Q(pk__in=[])
+        signed_in = user is not None and user.is_authenticated
+        return Q(**{f"{track}__owner_id": user.pk}) if signed_in else Q(pk__in=[])
     if scope == Scope.PUBLIC:
-        return public
-    if signed_in and user.is_staff:
-        return Q()
-    return public | own if own is not None else public
+        return Q(**{f"{track}__visibility": Visibility.PUBLIC})
+    return visible_q(user, prefix=f"{track}__")
 
 
 def family_q(family_ids: Collection[int], *, track: str = "track") -> Q:
