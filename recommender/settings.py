@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "catalog",
     "recommender",
+    "recommender.subsonic",
 ]
 
 MIDDLEWARE = [
