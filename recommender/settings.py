@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalog",
     "recommender",
     "recommender.subsonic",
+    "recommender.explore",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("recommender.subsonic.urls")),
+    path("", include("recommender.explore.urls")),
     path("", include("catalog.urls")),
 ]
