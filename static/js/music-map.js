@@ -21,6 +21,7 @@
   let lasso = [];
   let dragging = false;
   let queue = [];
+  let focusFamilies = null;  // mood families a sentence asked for: the rest of the map is dimmed
 
   const toCanvas = (p) => [p.x * canvas.width, p.y * canvas.height];
   const toMap = (event) => {
@@ -56,9 +57,9 @@
     ctx.fillStyle = "#14141c";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     if (!data) return;
-    ctx.globalAlpha = 0.85;
     for (const p of data.points) {
       const [cx, cy] = toCanvas(p);
+      ctx.globalAlpha = !focusFamilies || focusFamilies.has(p.family) ? 0.85 : 0.12;
       ctx.fillStyle = colours[p.family] || "#888";
       ctx.beginPath();
       ctx.arc(cx, cy, RADIUS, 0, 2 * Math.PI);
@@ -163,6 +164,34 @@
     const body = await response.json();
     status.textContent = body.tracks ? body.tracks.length + " tracks in this region" : body.error.message;
     if (body.tracks) play(body.tracks);
+  });
+
+  // Playlists from words: the sentence is read on the server; the map highlights the families it names.
+  const wordsForm = document.getElementById("words-form");
+  const reading = document.getElementById("words-reading");
+  wordsForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = document.getElementById("words-text").value;
+    const response = await fetch(wordsForm.dataset.read + "?" + new URLSearchParams({ text }));
+    const body = await response.json();
+    reading.replaceChildren();
+    if (body.error) {
+      reading.textContent = body.error.message;
+      focusFamilies = null;
+    } else {
+      reading.append("Read as: ");
+      for (const [targets, avoid] of [[body.targets, false], [body.avoid, true]]) {
+        for (const t of targets) {
+          const chip = document.createElement("span");
+          chip.className = "chip" + (avoid ? " avoid" : "");
+          chip.style.background = t.colour;
+          chip.textContent = t.mood;
+          reading.append(chip);
+        }
+      }
+      focusFamilies = new Set(body.targets.map((t) => t.family));
+    }
+    draw();
   });
 
   fetch(canvas.dataset.points)
