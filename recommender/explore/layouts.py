@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["LAYOUTS", "UMAP_MIN_POINTS", "choose_layout", "layout", "normalise"]
+__all__ = ["LAYOUTS", "SEED", "UMAP_MIN_POINTS", "choose_layout", "layout", "normalise"]
 
 Layout = Callable[[np.ndarray, int], np.ndarray]
 LAYOUTS: dict[str, Layout] = {}
+SEED = 42
+"""Fixed so a recomputed map of unchanged embeddings looks the same."""
 UMAP_MIN_POINTS = 30
 """Below this, UMAP's 15-neighbour graph spans the whole catalogue and its spectral start can fail."""
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from catalog.models import Track, TrackEmbedding
 from catalog.services.effective_tags import effective_families, effective_moods_for
-from recommender.explore.layouts import LAYOUTS, choose_layout, normalise
+from recommender.explore.layouts import LAYOUTS, SEED, choose_layout, normalise
 from recommender.explore.models import MusicMap
 from recommender.subsonic import signals_adapter
 
@@ -32,7 +32,6 @@ __all__ = [
     "region_tracks",
 ]
 
-SEED = 42
 MOOD_CHUNK = 2000
 MAX_REGION_TRACKS = 200
 TOP_MOODS = 2

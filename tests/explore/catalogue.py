@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
-
 from catalog.choices import TrackStatus, Visibility
 from catalog.models import Mood, TagSource, Track, TrackEmbedding, TrackMood
-from catalog.models.analysis import EMBEDDING_DIMENSIONS
+from tests.explore.vectors import synthetic_vectors
 from tests.factories import ArtistFactory
 
 MODEL_VERSION = "map-test-v1"
-
-
-def synthetic_vectors(n: int, clusters: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(clusters, EMBEDDING_DIMENSIONS))
-    labels = np.arange(n) % clusters
-    vectors = centres[labels] + 0.35 * rng.normal(size=(n, EMBEDDING_DIMENSIONS))
-    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32), labels
 
 
 def build_catalogue(n: int, mood_names: list[str], *, owner=None, private_every: int = 0, seed: int = 0):
