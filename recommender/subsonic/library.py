@@ -32,6 +32,7 @@ __all__ = [
     "Album",
     "album_payload",
     "albums_of",
+    "all_albums",
     "artist_payload",
     "artists_index",
     "find_album",
@@ -185,6 +186,16 @@ def search(user, query: str, *, counts: dict[str, int], offsets: dict[str, int])
     artists = list(artists_qs[_window(counts["artist"], offsets["artist"])])
     albums = _search_albums(user, query)[_window(counts["album"], offsets["album"])]
     return SearchResult(artists, albums, songs)
+
+
+def all_albums(user, tracks=None) -> list[Album]:
+    """Every album (artist + album tag) among ``tracks`` (default: all the user may see)."""
+    tracks = visible_tracks(user) if tracks is None else tracks
+    albums: dict[tuple[int, str], Album] = {}
+    for track in tracks.order_by("album", "artist__name", "title", "pk"):
+        name = track.album.strip() or NO_ALBUM
+        albums.setdefault((track.artist_id, name.lower()), Album(track.artist, name)).tracks.append(track)
+    return list(albums.values())
 
 
 def _search_albums(user, query: str) -> list[Album]:

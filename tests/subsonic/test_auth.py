@@ -84,3 +84,8 @@ def test_settings_page_creates_and_resets_the_password(client, catalogue):
     response = client.post("/settings/subsonic/", {"action": "api-key"})
     assert b"subsonic-api-key" in response.content
     assert subsonic_credential(catalogue.other).api_key_sha256
+
+
+def test_token_info_names_the_key_owner(live_server, catalogue):
+    conn = connect_with_key(live_server, catalogue.api_key)
+    assert call(conn, "tokenInfo")["tokenInfo"]["username"] == "ada"

@@ -92,3 +92,17 @@ def test_xml_is_the_default_format(client, catalogue):
     assert root.find("s:artists/s:index/s:artist", ns).get("name") == "Arc Ensemble"
     error = ElementTree.fromstring(client.get("/rest/getSong", {**params, "id": "tr-0"}).content)
     assert error.get("status") == "failed" and error.find("s:error", ns).get("code") == "70"
+
+
+def test_home_screen_and_folder_views(conn, catalogue):
+    newest = conn.getAlbumList2("newest", size=10)["albumList2"]["album"]
+    assert {a["name"] for a in newest} == {"Quarter Circle", "Second Quarter"}
+    assert len(conn.getRandomSongs(size=5)["randomSongs"]["song"]) == 5
+    assert conn.getGenres()["genres"]["genre"] == [{"value": "ambient", "songCount": 8, "albumCount": 2}]
+    index = conn.getIndexes()["indexes"]["index"]
+    artist_id = index[0]["artist"][0]["id"]
+    albums = conn.getMusicDirectory(artist_id)["directory"]["child"]
+    songs = conn.getMusicDirectory(albums[0]["id"])["directory"]["child"]
+    assert len(songs) == 4 and all(not s["isDir"] for s in songs)
+    assert conn.getUser("ada")["user"]["streamRole"] is True
+    assert "Secret Demo" not in json.dumps(conn.getRandomSongs(size=50))
