@@ -186,6 +186,17 @@
           chip.className = "chip" + (avoid ? " avoid" : "");
           chip.style.background = t.colour;
           chip.textContent = t.mood;
+          chip.title = avoid ? "to avoid" : "click to leave this mood out";
+          if (!avoid) {
+            // The listener adjusts the reading: a click leaves a mood out of the highlighted families.
+            chip.addEventListener("click", () => {
+              chip.classList.toggle("avoid");
+              const kept = [...reading.querySelectorAll(".chip:not(.avoid)")].map((c) => c.dataset.family);
+              focusFamilies = kept.length ? new Set(kept) : null;
+              draw();
+            });
+          }
+          chip.dataset.family = t.family;
           reading.append(chip);
         }
       }
