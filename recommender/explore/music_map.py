@@ -96,12 +96,12 @@ def current_map(model_version: str | None = None) -> MusicMap | None:
 
 
 def map_payload(user, music_map: MusicMap) -> dict:
-    visible = dict(
-        Track.objects.visible_to(user)
-        .filter(pk__in=[p[0] for p in music_map.points])
-        .values_list("pk", "title")
-    )
-    artists = dict(Track.objects.filter(pk__in=visible).values_list("pk", "artist__name"))
+    # One pass over the visible tracks rather than an IN list of every point (10k ids at 10k tracks):
+    # three columns of the visible catalogue, intersected here.
+    visible = {
+        pk: (title, artist)
+        for pk, title, artist in Track.objects.visible_to(user).values_list("pk", "title", "artist__name")
+    }
     points = [
         {
             "id": p[0],
@@ -109,8 +109,8 @@ def map_payload(user, music_map: MusicMap) -> dict:
             "y": p[2],
             "family": p[3],
             "moods": p[4],
-            "title": visible[p[0]],
-            "artist": artists[p[0]],
+            "title": visible[p[0]][0],
+            "artist": visible[p[0]][1],
         }
         for p in music_map.points
         if p[0] in visible
