@@ -106,7 +106,7 @@ def read_words(text: str) -> WordsReading:
 
 
 def _tokens(text: str) -> list[str]:
-    text = text.lower().replace("n't", " not").replace("’", "'")
+    text = text.lower().replace("’", "'").replace("n't", " not")
     return _TOKEN.findall(text)
 
 

@@ -72,6 +72,7 @@ FILLER = frozenset(
     music song songs tune tunes track tracks playlist playlists mix sound sounds sounding vibe vibes
     feel feeling feels want need like please give make play listen listening just kind sort type
     lets let day time some one stuff mood moods while during when after before
+    do does did have has get got can could would will should maybe also up
     monday tuesday wednesday thursday friday saturday""".split()
 )
 """Words that carry no mood of their own; skipped without counting as "not understood"."""

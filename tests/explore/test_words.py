@@ -46,6 +46,11 @@ def test_negation_avoids_and_intensity_softens_the_negation():
     assert plain.valence > 0  # away from sadness
 
 
+def test_contracted_negation():
+    reading = read_words("I don’t want anything sad")
+    assert [t.mood for t in reading.avoid] == ["sad"] and reading.not_understood == ()
+
+
 def test_negation_ends_at_but():
     reading = read_words("not sad but hopeful")
     assert [t.mood for t in reading.avoid] == ["sad"] and moods(reading) == ["cheerful"]
