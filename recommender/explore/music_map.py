@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Track, TrackEmbedding
@@ -41,12 +41,21 @@ def preferred_layout() -> str:
     return getattr(settings, "MOODMIX_MAP_LAYOUT", "umap")
 
 
+_MARK_STALE = """
+    INSERT INTO {table} (model_version, layout, points, track_count, stale, error)
+    VALUES (%s, '', '[]'::jsonb, 0, true, '')
+    ON CONFLICT (model_version) DO UPDATE SET stale = true WHERE {table}.stale = false
+    RETURNING id
+"""
+
+
 def mark_stale(model_version: str) -> bool:
     """Flag the version's map as out of date; True when this call is the one that flagged it (the caller
-    then schedules a computation: many analyses finishing together schedule one)."""
-    created = MusicMap.objects.get_or_create(model_version=model_version)[1]
-    flagged = MusicMap.objects.filter(model_version=model_version, stale=False).update(stale=True)
-    return created or flagged == 1
+    then schedules a computation: many analyses finishing together schedule one). One statement, so
+    concurrent analyses cannot both see "not stale yet"."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK_STALE.format(table=MusicMap._meta.db_table), [model_version])
+        return cursor.fetchone() is not None
 
 
 def compute_map(model_version: str) -> MusicMap:

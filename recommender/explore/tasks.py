@@ -38,13 +38,17 @@ def compute_music_map(model_version: str) -> int:
     return music_map.track_count
 
 
-def schedule_refresh(model_version: str, delay_s: int = REFRESH_DELAY_S) -> None:
-    if mark_stale(model_version):
-        transaction.on_commit(
-            lambda: compute_music_map.apply_async(args=[model_version], countdown=delay_s, queue=QUEUE)
-        )
+def schedule_refresh(model_version: str, delay_s: int = REFRESH_DELAY_S) -> bool:
+    """Schedule a computation unless one is already pending for the version; True when scheduled."""
+    if not mark_stale(model_version):
+        return False
+    compute_music_map.apply_async(args=[model_version], countdown=delay_s, queue=QUEUE)
+    return True
 
 
 @receiver(post_save, sender=TrackEmbedding, dispatch_uid="explore.embedding_saved")
 def embedding_saved(sender, instance: TrackEmbedding, **kwargs) -> None:
-    schedule_refresh(instance.model_version)
+    # After the analysis commits, and robust: a map that cannot be scheduled (broker down) is logged,
+    # never a reason to fail or slow the analysis that wrote the embedding.
+    version = instance.model_version
+    transaction.on_commit(lambda: schedule_refresh(version), robust=True)

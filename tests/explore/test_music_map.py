@@ -87,13 +87,19 @@ def test_no_map_yet_is_a_clear_404(client, db):
     assert client.get("/map/").status_code == 200
 
 
-def test_saving_an_embedding_schedules_one_refresh(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        build_catalogue(5, MOODS)  # bulk_create sends no signals: save one row like the analysis does
+def test_saving_an_embedding_schedules_one_refresh(db, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(compute_music_map, "apply_async", lambda **kwargs: sent.append(kwargs))
+    build_catalogue(5, MOODS)  # bulk_create sends no signals: save rows one by one like the analysis
+    with django_capture_on_commit_callbacks(execute=True):
         for embedding in TrackEmbedding.objects.all()[:3]:
             embedding.save()
-    assert len(callbacks) == 1  # three saves, one scheduled computation
+    assert [call["args"] for call in sent] == [[MODEL_VERSION]]  # three saves, one computation
     assert MusicMap.objects.get(model_version=MODEL_VERSION).stale
+    compute_map(MODEL_VERSION)
+    with django_capture_on_commit_callbacks(execute=True):
+        TrackEmbedding.objects.first().save()
+    assert len(sent) == 2  # a change after the computation schedules the next one
 
 
 @pytest.mark.slow
