@@ -13,7 +13,7 @@ $(VENV_OK): requirements.txt requirements-dev.txt
 
 venv: $(VENV_OK) ## create .venv and install the pinned requirements
 
-system-deps: ## Debian packages for rendering the corpus and speech (fluidsynth, soundfont, espeak-ng)
+system-deps: ## Debian packages: ffmpeg (m4a), corpus rendering and speech (fluidsynth, soundfont, espeak-ng), redis
 	scripts/system-deps.sh
 
 demo: $(VENV_OK) ## set up and run Moodmix with a demo catalogue at http://127.0.0.1:8000 (Ctrl-C stops)
