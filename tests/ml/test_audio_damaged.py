@@ -88,12 +88,13 @@ def test_without_ffmpeg_the_verdicts_are_the_same(tmp_path):
     damaged = damaged_flac(tmp_path)
     not_audio = tmp_path / "notes.ogg"
     not_audio.write_bytes(b"these bytes are not audio at all" * 100)
-    bare = tmp_path / "bin"  # only python-free basics: the interpreter is called by absolute path
+    bare = tmp_path / "bin"  # an empty PATH: the interpreter is called by its absolute path
     bare.mkdir()
 
     without = decode_in_subprocess([good, damaged, not_audio], path_env=str(bare))
     assert without.pop("ffmpeg") is None
-    assert without == {str(good): f"ok {3 * 22050}", str(damaged): "undecodable", str(not_audio): "undecodable"}
+    expected = {str(good): f"ok {3 * 22050}", str(damaged): "undecodable", str(not_audio): "undecodable"}
+    assert without == expected
     if HAS_FFMPEG:
         with_ffmpeg = decode_in_subprocess([good, damaged, not_audio], path_env=os.environ["PATH"])
         assert with_ffmpeg.pop("ffmpeg")
