@@ -1,8 +1,9 @@
 """Django settings for Moodmix.
 
 Every deployment-specific value comes from the environment and is documented where it is read.
-Nothing here needs a server to exist: with no DATABASE_URL an embedded PostgreSQL (with pgvector) is
-started under ``var/``; with no reachable Redis, Celery uses kombu's filesystem transport under ``var/``.
+Nothing here needs a server to exist, and importing this module starts none: with no DATABASE_URL an
+embedded PostgreSQL (with pgvector) under ``var/`` is started on the first database connection; with no
+reachable Redis, Celery uses kombu's filesystem transport under ``var/``.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 """DATABASE_URL: an external PostgreSQL with pgvector (postgres://user:pass@host:port/name). When empty,
-an embedded PostgreSQL 18 + pgvector is started (or attached to) with its data in ``var/pgdata``."""
+the embedded PostgreSQL 18 + pgvector with its data in ``var/pgdata`` is used: started by
+``manage.py dbserver start`` or, lazily, by the first database connection (never by importing settings)."""
 
 EMBEDDED_PGDATA = VAR_DIR / "pgdata"
 
@@ -97,21 +99,19 @@ if DATABASE_URL:
 
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    from recommender.dbserver import ensure_running
-
-    _DB_NAME = os.environ.get("MOODMIX_DATABASE_NAME", "moodmix")
-    """MOODMIX_DATABASE_NAME: the database inside the embedded server (created on first start)."""
-    _embedded = ensure_running(EMBEDDED_PGDATA, database=_DB_NAME)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": _DB_NAME,
-            "USER": _embedded.user,
-            "HOST": _embedded.socket_dir,
+            # Django's PostgreSQL backend that starts (or attaches to) the embedded server on connect.
+            "ENGINE": "recommender.dbbackend",
+            "NAME": os.environ.get("MOODMIX_DATABASE_NAME", "moodmix"),
+            "EMBEDDED_PGDATA": str(EMBEDDED_PGDATA),
+            "USER": "postgres",
+            "HOST": "",  # the unix socket directory, filled in when the server is known to run
             "PORT": "",
             "CONN_MAX_AGE": 60,
         }
     }
+    """MOODMIX_DATABASE_NAME: the database inside the embedded server (created on first connection)."""
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOODMIX_TEST_DATABASE_NAME", "test_moodmix")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
