@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+
+from recommender import broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,25 +145,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temp
 # --- Celery ----------------------------------------------------------------------------------------------
 
 
-def _reachable(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.3):
-            return True
-    except OSError:
-        return False
-
-
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-"""REDIS_URL: the Redis used as Celery broker when reachable. Ignored when CELERY_BROKER_URL is set."""
+"""REDIS_URL: the Redis tried as Celery broker on first start. Ignored when CELERY_BROKER_URL is set."""
 
 BROKER_DIR = Path(os.environ.get("MOODMIX_BROKER_DIR", VAR_DIR / "broker"))
 """MOODMIX_BROKER_DIR: the folders of the filesystem transport, when it is used."""
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or (
-    REDIS_URL if _reachable(REDIS_URL) else "filesystem://"
-)
-"""CELERY_BROKER_URL: any kombu URL (redis://, amqp://). Default: REDIS_URL when reachable, else kombu's
-filesystem transport under ``var/broker`` so a demo needs no server."""
+
+_record = os.environ.get("MOODMIX_BROKER_RECORD", str(VAR_DIR / "broker-url"))
+BROKER_RECORD = Path(_record) if _record else None
+"""MOODMIX_BROKER_RECORD: the file recording this instance's broker (default ``var/broker-url``); empty
+disables recording. See ``recommender.broker``: web and workers read the same decision."""
+
+BROKER_CHOICE = broker.decide(os.environ.get("CELERY_BROKER_URL"), REDIS_URL, BROKER_RECORD)
+CELERY_BROKER_URL = BROKER_CHOICE.url
+"""CELERY_BROKER_URL: any kombu URL (redis://, amqp://). Default: decided once, on first start, as REDIS_URL
+when reachable, else kombu's filesystem transport under ``var/broker``, and recorded in ``var/broker-url``
+for every later process, so the web server and the workers always agree."""
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed"):
