@@ -10,8 +10,9 @@ from django.db import InterfaceError, OperationalError
 
 from catalog.choices import TrackErrorCode, TrackStatus
 from catalog.services.analysis import fail, run_analysis
+from catalog.services.stuck import sweep_stuck
 
-__all__ = ["analyze_track"]
+__all__ = ["analyze_track", "sweep_stuck_tracks"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +59,10 @@ def analyze_track(track_id: int) -> str | None:
         logger.info("analyze_track(%s): nothing to do (not pending, or finished elsewhere)", track_id)
         return None
     return status.value
+
+
+@shared_task(name="catalog.sweep_stuck_tracks", ignore_result=True, time_limit=120)
+def sweep_stuck_tracks() -> dict[str, list[int]]:
+    """Beat's periodic sweep: re-queue tracks stuck in pending/analysing, fail those out of attempts."""
+    result = sweep_stuck()
+    return {"requeued": result.requeued, "failed": result.failed}

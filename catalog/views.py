@@ -118,7 +118,7 @@ def status_payload(track: Track) -> dict:
         "title": track.title,
         "artist": track.artist.name,
         "status": track.status,
-        "status_label": track.get_status_display(),
+        "status_label": track.status_text,  # "Queued 3 minutes ago" rather than a silent "Pending"
         "status_colour": track.status_colour,
         "final": track.is_final,
         "error_code": track.error_code or None,

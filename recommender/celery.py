@@ -33,6 +33,10 @@ app.conf.update(
         "catalog.*": {"queue": "default"},
     },
     task_ignore_result=True,
+    # Periodic tasks (run by `celery beat`, which the demo and `make serve` start).
+    beat_schedule={
+        "sweep-stuck-tracks": {"task": "catalog.sweep_stuck_tracks", "schedule": 60.0},
+    },
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
 )

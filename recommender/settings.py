@@ -171,6 +171,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "polling_interval": 0.05,
     }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")  # beat's last-run times, not in git
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 """CELERY_TASK_ALWAYS_EAGER: run tasks inline (debugging only; the tests that prove the pipeline do not)."""
 
@@ -185,6 +186,10 @@ MOODMIX = {
     # Tracks shorter or longer than this are refused (seconds).
     "MIN_DURATION_S": float(os.environ.get("MOODMIX_MIN_DURATION_S", "1.0")),
     "MAX_DURATION_S": float(os.environ.get("MOODMIX_MAX_DURATION_S", str(30 * 60))),
+    # A track pending or analysing longer than this is stuck: the beat sweep re-queues it (seconds;
+    # MOODMIX_STUCK_PENDING_S, MOODMIX_STUCK_ANALYZING_S). Analysing must outlast the task's 11-min limit.
+    "STUCK_PENDING_S": float(os.environ.get("MOODMIX_STUCK_PENDING_S", str(10 * 60))),
+    "STUCK_ANALYZING_S": float(os.environ.get("MOODMIX_STUCK_ANALYZING_S", str(15 * 60))),
 }
 
 LOGGING = {
