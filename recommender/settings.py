@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with DEBUG off, from STATIC_ROOT (collectstatic), compressed, far-future cached.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +136,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies (gzip) at collectstatic; no manifest, so pages render before the first collectstatic.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = DEBUG  # development: pick up edited static files without collectstatic
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -141,6 +149,29 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "recommender.uploads.SizeLimitUploadHandler",  # stops reading at MOODMIX["UPLOAD_MAX_BYTES"]
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# --- HTTPS -----------------------------------------------------------------------------------------------
+
+HTTPS = _env_bool("MOODMIX_HTTPS", not DEBUG)
+"""MOODMIX_HTTPS: the instance is reached over HTTPS (default: on unless DEBUG). Redirects HTTP to HTTPS,
+marks cookies secure and sends HSTS. ``make serve`` turns it off: it serves plain HTTP on 127.0.0.1."""
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOODMIX_HSTS_SECONDS", str(30 * 24 * 3600)))
+    """MOODMIX_HSTS_SECONDS: how long browsers insist on HTTPS (default 30 days)."""
+    if _env_bool("MOODMIX_BEHIND_PROXY", False):
+        # MOODMIX_BEHIND_PROXY: a TLS-terminating proxy in front sets X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    # Declared plain HTTP (MOODMIX_HTTPS=0): the HTTPS-only deployment checks cannot apply.
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # --- Celery ----------------------------------------------------------------------------------------------
 
