@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 VENV_OK := .venv/.installed
 
-.PHONY: demo test lint format venv system-deps models corpus stop clean-var
+.PHONY: demo serve test lint format venv system-deps models corpus stop clean-var
 
 $(VENV_OK): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
@@ -18,6 +18,9 @@ system-deps: ## Debian packages: ffmpeg (m4a), corpus rendering and speech (flui
 
 demo: $(VENV_OK) ## set up and run Moodmix with a demo catalogue at http://127.0.0.1:8000 (Ctrl-C stops)
 	scripts/demo.sh
+
+serve: $(VENV_OK) ## production stack locally: gunicorn + worker + beat, DEBUG off, SECRET_KEY in var/
+	scripts/serve.sh
 
 test: $(VENV_OK) ## the whole test suite, slow tests included (real PostgreSQL, real Celery worker)
 	$(PY) -m pytest
