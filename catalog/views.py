@@ -47,10 +47,13 @@ def track_list(request: HttpRequest) -> HttpResponse:
         track.row_tags = tags[track.pk]
     filters = request.GET.copy()
     filters.pop("page", None)
+    # While tracks on the page are queued or analysing (a demo import, an upload) the page refreshes
+    # itself, so new arrivals and finished analyses show without the user reloading.
+    refresh = any(not track.is_final for track in page.object_list)
     return render(
         request,
         "catalog/track_list.html",
-        {"form": form, "page": page, "filter_query": filters.urlencode()},
+        {"form": form, "page": page, "filter_query": filters.urlencode(), "refresh_s": 5 if refresh else 0},
     )
 
 

@@ -79,3 +79,11 @@ def test_the_uploader_sees_how_long_a_track_has_been_queued(client):
     assert labels[retried.pk] == "Analysing for 1\xa0minute (attempt 2)"
     page = client.get(reverse("catalog:track-list")).content.decode()
     assert "Queued 3\xa0minutes ago" in page
+
+
+def test_the_catalogue_refreshes_itself_while_tracks_are_arriving_or_in_analysis(client):
+    aged(TrackStatus.PENDING, minutes=0, visibility="public")
+    assert 'http-equiv="refresh"' in client.get(reverse("catalog:track-list")).content.decode()
+
+    Track.objects.update(status=TrackStatus.ANALYZED)
+    assert 'http-equiv="refresh"' not in client.get(reverse("catalog:track-list")).content.decode()
