@@ -7,5 +7,5 @@ class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "Catalogue"
 
-    def ready(self) -> None:
-        from catalog.services import predictions  # noqa: F401  (registers the "model" analysis step)
+    # The model analysis step registers itself when catalog.services.analysis first needs its steps
+    # (``registered_steps``): importing it here loaded torch into every web process and manage.py call.

@@ -20,22 +20,24 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 [ -n "${DATABASE_URL:-}" ] || $PY manage.py dbserver start
-$PY manage.py migrate --noinput -v 0
+# --skip-checks: the system checks import every view (and with them torch); the web server runs them.
+$PY manage.py migrate --noinput --skip-checks -v 0
+$PY manage.py runserver "$BIND" --noreload >"$VAR/log/web.log" 2>&1 &
+pids+=($!)
 admin_line="$($PY manage.py demo_admin --no-color)"
+for _ in $(seq 600); do
+  $PY - "$BIND" <<'PY' 2>/dev/null && break
+import sys, urllib.request
+urllib.request.urlopen(f"http://{sys.argv[1]}/", timeout=5)
+PY
+  sleep 0.2
+done
+# The web answers first; the worker and beat start now rather than compete with it for the CPU.
 .venv/bin/celery -A recommender worker -Q analysis,index,default --concurrency=1 --loglevel=INFO \
   >"$VAR/log/worker.log" 2>&1 &
 pids+=($!)
 .venv/bin/celery -A recommender beat --loglevel=INFO >"$VAR/log/beat.log" 2>&1 &
 pids+=($!)
-$PY manage.py runserver "$BIND" --noreload >"$VAR/log/web.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do
-  $PY - "$BIND" <<'PY' 2>/dev/null && break
-import sys, urllib.request
-urllib.request.urlopen(f"http://{sys.argv[1]}/", timeout=2)
-PY
-  sleep 0.2
-done
 
 # Fetch (cached outside the repo after the first time) and import in the background; only the audio, not
 # the soundtracks' LICENCES.md.

@@ -99,6 +99,10 @@ def analysis_step(name: str) -> Callable[[AnalysisStep], AnalysisStep]:
 
 
 def registered_steps() -> dict[str, AnalysisStep]:
+    """Every analysis step, in order; loads the model step's module (torch) on first use only, so web
+    processes and management commands that never analyse do not pay for it."""
+    from catalog.services import predictions  # noqa: F401  (registers the "model" step on import)
+
     return dict(_STEPS)
 
 
@@ -164,7 +168,7 @@ def analyze(track: Track) -> list[ResultWriter]:
     with _local_audio_path(track) as path:
         wave = load_audio(path, sample_rate=AudioContract().sample_rate)
     decoded = DecodedAudio(track_id=track.pk, wave=wave, sample_rate=AudioContract().sample_rate)
-    return [step(decoded) for step in _STEPS.values()]
+    return [step(decoded) for step in registered_steps().values()]
 
 
 def complete(track_id: int, writers: Iterable[ResultWriter]) -> bool:

@@ -22,6 +22,7 @@ def password_file() -> Path:
 
 class Command(BaseCommand):
     help = "Create the demo superuser 'admin' (once) and print its credentials; --reset picks a new password."
+    requires_system_checks = []  # the demo runs it before serving: no reason to import every URL and view
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--reset", action="store_true", help="Set and print a new random password.")
