@@ -52,7 +52,12 @@ def test_a_killed_workers_track_is_requeued_by_the_sweep_and_analysed_once(
     assert status_of(track_id).analysis_attempts == 1
 
     sweep_stuck_tracks.delay()  # what beat sends every minute
-    wait_for(lambda: status_of(track_id).status == TrackStatus.ANALYZED, timeout=180)
+    try:
+        wait_for(lambda: status_of(track_id).status == TrackStatus.ANALYZED, timeout=300)
+    except AssertionError:
+        track = status_of(track_id)
+        log = (tmp_path / "worker-2.log").read_text()
+        raise AssertionError(f"{track.status} after {track.analysis_attempts} attempts:\n{log}") from None
     analysed = status_of(track_id)
     assert analysed.analysis_attempts == 2  # the killed claim and the sweep's
 
