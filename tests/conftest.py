@@ -22,6 +22,11 @@ def start_celery_worker(transactional_db, settings, tmp_path):
     are stopped. For tests that kill a worker and start another."""
     from django.db import connection
 
+    from catalog.services.taxonomy import load_taxonomy
+
+    # The taxonomy rows come from a data migration, and an earlier transactional test's flush empties every
+    # table: without them the worker's model step cannot store its moods (same upsert as load_taxonomy).
+    load_taxonomy()
     _purge_broker()
     env = {
         **os.environ,
