@@ -3,7 +3,8 @@
 Compute (the task): every embedded track of the version, visible or not (one layout for everyone, so a
 track keeps its place whoever looks), laid out by the registry's method, coloured by its strongest mood
 family. Serve: only the points of tracks the user may see, with titles read now, the user's liked
-tracks and the centre of their likes. A region (lasso) is answered from the same cache.
+tracks, the centre of their likes and where their profile's taste points. A region (lasso) is
+answered from the same cache.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from catalog.models import Track, TrackEmbedding
 from catalog.services.effective_tags import effective_families, effective_moods_for
 from recommender.explore.layouts import LAYOUTS, SEED, choose_layout, normalise
 from recommender.explore.models import MusicMap
+from recommender.models import ListenerProfile
+from recommender.services.similarity import nearest_to_vector
 from recommender.subsonic import signals_adapter
 
 __all__ = [
@@ -140,6 +143,42 @@ def map_payload(user, music_map: MusicMap) -> dict:
         "points": points,
         "liked": liked,
         "liked_centre": centre,
+        "taste_centre": _taste_centre(user, music_map.model_version, by_id),
+    }
+
+
+TASTE_NEIGHBOURS = 5
+
+
+def _taste_centre(user, model_version: str, by_id: dict[int, dict]) -> dict | None:
+    """Where the listener's profile points (the taste vector every signal moved, not only likes).
+
+    The layout has no inverse for a new vector, so the centre is placed among its nearest visible tracks
+    (similarity-weighted mean of their map positions): one nearest-neighbour query on the facade."""
+    if not user.is_authenticated:
+        return None
+    profile = ListenerProfile.objects.filter(user=user).only("taste_sum", "model_version").first()
+    if profile is None or not profile.taste_sum or profile.model_version != model_version:
+        return None
+    vector = np.asarray(profile.taste_sum, dtype=np.float64)
+    norm = np.linalg.norm(vector)
+    if norm == 0:
+        return None
+    near = [
+        n
+        for n in nearest_to_vector(
+            (vector / norm).tolist(), user=user, model_version=model_version, k=TASTE_NEIGHBOURS
+        )
+        if n.track_id in by_id
+    ]
+    weights = np.array([max(n.similarity, 0.0) for n in near]) + 1e-6
+    if not near:
+        return None
+    xs = np.array([by_id[n.track_id]["x"] for n in near])
+    ys = np.array([by_id[n.track_id]["y"] for n in near])
+    return {
+        "x": round(float(xs @ weights / weights.sum()), 5),
+        "y": round(float(ys @ weights / weights.sum()), 5),
     }
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from recommender.subsonic.models import Scrobble, Star, SubsonicCredential
+from recommender.subsonic.models import SubsonicCredential
 
 
 @admin.register(SubsonicCredential)
@@ -11,9 +11,3 @@ class SubsonicCredentialAdmin(admin.ModelAdmin):
     # The secrets are the listener's; staff see that they exist, not what they are.
     exclude = ["password", "api_key_sha256"]
     readonly_fields = ["user", "updated"]
-
-
-@admin.register(Star, Scrobble)
-class SignalAdmin(admin.ModelAdmin):
-    list_select_related = ["user", "track"]
-    raw_id_fields = ["user", "track"]

@@ -1,18 +1,12 @@
-"""What the Subsonic API keeps of its own: per-user Subsonic credentials, and (until the listening-event
-models of the playlists work are merged) the stars and scrobbles clients send.
-
-Stars and scrobbles are written only through ``recommender.subsonic.signals_adapter``; at merge they move
-to the recommender app's listening events and these two tables go (see the adapter's docstring).
-"""
+"""What the Subsonic API keeps of its own: per-user Subsonic credentials. Stars and scrobbles are the
+recommender app's listening events (see ``recommender.subsonic.signals_adapter``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
-from catalog.models import Track
-
-__all__ = ["Scrobble", "Star", "SubsonicCredential"]
+__all__ = ["SubsonicCredential"]
 
 
 class SubsonicCredential(models.Model):
@@ -51,41 +45,3 @@ class SubsonicCredential(models.Model):
 
     def __str__(self) -> str:
         return f"Subsonic credential of {self.user}"
-
-
-class Star(models.Model):
-    """A track a listener starred in a Subsonic client (a like)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="user", on_delete=models.CASCADE, related_name="+"
-    )
-    track = models.ForeignKey(Track, verbose_name="track", on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(verbose_name="starred at", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "star"
-        verbose_name_plural = "stars"
-        constraints = [models.UniqueConstraint(fields=["user", "track"], name="subsonic_star_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user} starred {self.track_id}"
-
-
-class Scrobble(models.Model):
-    """A play a Subsonic client reported (``submission=true``); "now playing" notices are not kept."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="user", on_delete=models.CASCADE, related_name="+"
-    )
-    track = models.ForeignKey(Track, verbose_name="track", on_delete=models.CASCADE, related_name="+")
-    played_at = models.DateTimeField(
-        verbose_name="played at", help_text="The client's listen time, or when the scrobble arrived."
-    )
-
-    class Meta:
-        verbose_name = "scrobble"
-        verbose_name_plural = "scrobbles"
-        indexes = [models.Index(fields=["user", "-played_at"], name="subsonic_scrobble_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.user} played {self.track_id}"

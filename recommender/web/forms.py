@@ -35,6 +35,9 @@ class MixForm(forms.Form):
     """Chips set the family sliders; sliders weigh moods and styles from 0 to 100."""
 
     strategy = forms.ChoiceField(choices=[], initial="mood")
+    words = forms.CharField(
+        required=False, max_length=300, label="Describe it", help_text="e.g. rainy Sunday, calm but hopeful"
+    )
     use_point = forms.BooleanField(required=False, label="Aim at a point in the mood plane")
     valence = forms.IntegerField(min_value=-100, max_value=100, initial=0, required=False)
     arousal = forms.IntegerField(min_value=-100, max_value=100, initial=0, required=False)
@@ -56,6 +59,15 @@ class MixForm(forms.Form):
             self.fields[f"mood_{family}"] = _slider()
         for genre in lay.genres:
             self.fields[f"style_{genre}"] = _slider()
+
+    def with_words(self, mix) -> MixForm:
+        """A copy of this (bound) form with the sliders set from a words reading (``WordsMix``)."""
+        data = self.data.copy()
+        for family, value in mix.families.items():
+            data[f"mood_{family}"] = str(value)
+        data["valence"], data["arousal"] = str(mix.valence), str(mix.arousal)
+        data["strategy"] = "mood"
+        return MixForm(data)
 
     def mood_fields(self) -> list[tuple[str, str, forms.BoundField]]:
         lay = layout()

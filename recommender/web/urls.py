@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("mix/", views.mix, name="mix"),
     path("mix/seeds.json", views.seed_search, name="seed-search"),
+    path("mix/words.json", views.mix_words, name="mix-words"),
     path("playlists/", views.playlist_list, name="playlists"),
     path("playlists/<int:pk>/", views.playlist_detail, name="playlist"),
     path("playlists/<int:pk>/rename", views.playlist_rename, name="playlist-rename"),

@@ -23,6 +23,7 @@ from recommender.services.profiles.portrait import portrait
 from recommender.services.profiles.privacy import delete_profile, export_profile
 from recommender.services.profiles.signals import SignalError, record_event
 from recommender.services.profiles.summary import summarise
+from recommender.services.words_mix import NotUnderstood, OnlyAvoid, mix_from_words
 from recommender.web.charts import family_bars
 from recommender.web.forms import MixForm, RenameForm, SignalForm, SignupForm
 
@@ -43,8 +44,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mix(request: HttpRequest) -> HttpResponse:
-    """The generator: GET shows chips and sliders, POST generates and opens the playlist's player."""
+    """The generator: GET shows chips and sliders, POST generates and opens the playlist's player.
+    A POST with ``read_words`` only reads the sentence and shows the form again with the sliders set
+    (the page's script does the same through :func:`mix_words` without a reload)."""
     form = MixForm(request.POST or None)
+    if request.method == "POST" and "read_words" in request.POST:
+        return _read_words_page(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             playlist_request = form.to_request()
@@ -59,6 +64,38 @@ def mix(request: HttpRequest) -> HttpResponse:
                 playlist = save_playlist(generated, request.user, name)
                 return redirect(playlist)
     return render(request, "recommender/mix.html", {"form": form, "colours": layout().family_colours})
+
+
+def _read_words_page(request: HttpRequest, form: MixForm) -> HttpResponse:
+    context = {"colours": layout().family_colours, "words_mix": None}
+    try:
+        mix_ = mix_from_words(request.POST.get("words", ""))
+    except NotUnderstood as error:
+        form = MixForm(request.POST)
+        form.is_valid()
+        form.add_error("words", str(error))
+    else:
+        form = form.with_words(mix_)
+        context["words_mix"] = mix_
+    return render(request, "recommender/mix.html", {**context, "form": form})
+
+
+@login_required
+@require_POST
+def mix_words(request: HttpRequest) -> JsonResponse:
+    """``text`` -> the moods it was read as and the slider values they give (422 when not understood)."""
+    text = request.POST.get("text", "").strip()
+    if not text:
+        return JsonResponse(
+            {"error": {"code": "missing", "message": "Say what you want to hear."}}, status=400
+        )
+    try:
+        mix_ = mix_from_words(text)
+    except NotUnderstood as error:
+        code = "only_avoid" if isinstance(error, OnlyAvoid) else "not_understood"
+        body = {"code": code, "message": str(error), "words": list(error.words)}
+        return JsonResponse({"error": body}, status=422)
+    return JsonResponse(mix_.as_dict())
 
 
 @login_required

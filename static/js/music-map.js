@@ -83,6 +83,14 @@
       ctx.moveTo(cx - 9, cy); ctx.lineTo(cx + 9, cy); ctx.moveTo(cx, cy - 9); ctx.lineTo(cx, cy + 9);
       ctx.stroke();
     }
+    if (data.taste_centre) {
+      // The profile's taste (every signal, not only likes): a ring, to tell it from the likes' cross.
+      const [cx, cy] = toCanvas(data.taste_centre);
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.arc(cx, cy, 10, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
     if (lasso.length > 1) {
       ctx.strokeStyle = "#ffffff";
       ctx.setLineDash([5, 4]);

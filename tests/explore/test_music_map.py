@@ -10,6 +10,8 @@ from catalog.models import TrackEmbedding
 from recommender.explore.models import MusicMap
 from recommender.explore.music_map import compute_map, current_map
 from recommender.explore.tasks import compute_music_map
+from recommender.models import TrackScores
+from recommender.services.layout import layout
 from recommender.subsonic import signals_adapter
 from tests.explore.catalogue import MODEL_VERSION, build_catalogue
 from tests.factories import UserFactory
@@ -50,10 +52,29 @@ def test_small_catalogues_fall_back_to_pca(db):
     assert compute_map(MODEL_VERSION).layout == "pca"
 
 
+def score_rows(tracks) -> None:
+    """The profile sums tracks with a score row (analysis writes it; this catalogue has no analyses)."""
+    lay = layout()
+    zeros = np.zeros(len(lay.moods), dtype="<f4").tobytes(), np.zeros(len(lay.genres), dtype="<f4").tobytes()
+    TrackScores.objects.bulk_create(
+        TrackScores(
+            track=t,
+            model_version=MODEL_VERSION,
+            moods=zeros[0],
+            genres=zeros[1],
+            valence=0,
+            arousal=0,
+            is_speech=False,
+        )
+        for t in tracks
+    )
+
+
 def test_points_json_shows_only_visible_tracks_and_likes(client, listener, db):
     owner = UserFactory(username="bob")
     tracks, _ = build_catalogue(12, MOODS, owner=owner, private_every=4)
     compute_map(MODEL_VERSION)
+    score_rows(tracks)
     signals_adapter.star(listener, [tracks[1], tracks[2]])
     client.force_login(listener)
     body = client.get("/map/points.json").json()
@@ -61,6 +82,16 @@ def test_points_json_shows_only_visible_tracks_and_likes(client, listener, db):
     assert ids == {t.pk for i, t in enumerate(tracks) if i % 4}  # private ones (0, 4, 8) are hidden
     assert "Calm 0" not in str(body)
     assert set(body["liked"]) == {tracks[1].pk, tracks[2].pk} and body["liked_centre"] is not None
+    # The profile's taste sits among the liked (energetic) tracks, not among the calm ones.
+    by_id = {p["id"]: p for p in body["points"]}
+    taste = body["taste_centre"]
+    assert taste is not None
+    gap = min(
+        abs(taste["x"] - by_id[t]["x"]) + abs(taste["y"] - by_id[t]["y"])
+        for t in (tracks[1].pk, tracks[2].pk)
+    )
+    calm = [p for p in body["points"] if p["family"] != "powerful"]
+    assert all(abs(taste["x"] - p["x"]) + abs(taste["y"] - p["y"]) > gap for p in calm)
     first = next(p for p in body["points"] if p["id"] == tracks[1].pk)
     assert (first["family"], first["moods"], first["title"]) == ("powerful", ["energetic"], "Energetic 1")
     client.force_login(owner)

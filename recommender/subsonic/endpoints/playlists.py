@@ -21,7 +21,6 @@ def get_playlist(call: Call) -> dict:
 
 @endpoint("createPlaylist")
 def create_playlist(call: Call) -> dict:
-    signals_adapter.ensure_playlists()
     if call.get("playlistId"):
         raise SubsonicError(0, "Updating a playlist is not supported; create a new one")
     tracks = [library.get_track(call.user, parse_track_id(v)) for v in call.getlist("songId")]
