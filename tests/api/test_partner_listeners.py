@@ -86,6 +86,7 @@ def test_a_retried_batch_with_the_same_idempotency_key_is_recorded_once(known, a
         ({"events": [{"kind": "like"}]}, "events"),
         ({"events": [{"track": "one", "kind": "like"}]}, "events"),
         ({"events": [{"track": 1, "kind": "like"}] * 501}, "events"),
+        ({"events": [{"track": 1, "kind": "like", "at": "2026-01-01"}]}, "events"),
     ],
 )
 def test_malformed_batches_are_400(known, api, events, field):

@@ -88,3 +88,4 @@ def test_the_quick_start_runs_as_written(worker, live_server, tmp_path):
     assert f'"model_version": "{MODEL_VERSION}"' in out
     assert '"danceability"' in out and '"tempo"' in out
     assert '"title": "Harbour Lights"' in out and neighbour.pk  # step 5: the similar track is listed
+    assert '"reason": "matches Calm ' in out  # step 7: a mood playlist, each track with its reason

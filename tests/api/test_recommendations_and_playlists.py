@@ -174,6 +174,8 @@ def test_journey_seeds_and_constraints_in_a_playlist_body(known, api):
         ({"moods": {"calm": 1}, "constraints": {"length": 0}}, "constraints"),
         ({"moods": {"calm": 1}, "listener": "has space"}, "listener"),
         ({"seeds": [1], "moods": {"calm": 1}}, "seed_tracks"),
+        ({"moods": {"calm": 1}, "lenght": 10}, "lenght"),
+        ({"moods": {"calm": 1}, "constraints": {"max_temp": 100}}, "constraints"),
         ({}, "non_field_errors"),
     ],
 )
@@ -214,3 +216,13 @@ def test_a_refused_listener_playlist_leaves_no_listener_behind(known, api):
     response = api.post(PLAYLISTS, body, format="json")
     assert response.status_code == 422
     assert not PartnerListener.objects.filter(external_id="ghost").exists()
+
+
+def test_a_bound_leaves_out_tracks_whose_value_is_unknown(known, api):
+    calm = known.of("calm")
+    AudioFeatures.objects.filter(track_id=calm[0]).delete()
+    AudioFeatures.objects.filter(track_id=calm[1]).update(tempo_bpm=None)
+    unbounded = api.get(RECOMMENDATIONS, {"families": "calm", "limit": 10}).json()
+    assert {calm[0], calm[1]} <= {item["track"]["id"] for item in unbounded["items"]}
+    bounded = api.get(RECOMMENDATIONS, {"families": "calm", "limit": 10, "max_tempo": 300}).json()
+    assert not {calm[0], calm[1]} & {item["track"]["id"] for item in bounded["items"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from recommender.api.serializers.playlists import StrictSerializer
 from recommender.models import EventKind
 
 __all__ = ["EventBatchSerializer", "ListenerProfileSerializer", "RecordedSerializer"]
@@ -11,7 +12,7 @@ __all__ = ["EventBatchSerializer", "ListenerProfileSerializer", "RecordedSeriali
 MAX_EVENTS = 500
 
 
-class ListeningEventSerializer(serializers.Serializer):
+class ListeningEventSerializer(StrictSerializer):
     track = serializers.IntegerField(min_value=1, help_text="A track id the listener may hear.")
     kind = serializers.ChoiceField(choices=EventKind.choices)
     fraction = serializers.FloatField(
@@ -24,7 +25,7 @@ class ListeningEventSerializer(serializers.Serializer):
     playlist = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class EventBatchSerializer(serializers.Serializer):
+class EventBatchSerializer(StrictSerializer):
     events = ListeningEventSerializer(
         many=True, help_text=f"In the order they happened, at most {MAX_EVENTS}."
     )

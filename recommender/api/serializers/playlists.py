@@ -128,6 +128,19 @@ def _build(data: dict, bounds: dict, journey: tuple[str, str]) -> PlaylistAsk:
     )
 
 
+class StrictSerializer(serializers.Serializer):
+    """Refuses names it does not know: a misspelt ``min_tempo`` must not be silently ignored."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown parameter (see GET /api/v1/schema/)."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 def _bound_fields() -> dict[str, serializers.Field]:
     fields = {}
     for name, (low, high) in FEATURE_RANGES.items():
@@ -149,7 +162,7 @@ def _bounds(data: dict) -> dict[str, tuple[float | None, float | None]]:
     return bounds
 
 
-class RecommendationParams(serializers.Serializer):
+class RecommendationParams(StrictSerializer):
     """``GET /recommendations``: Spotify's parameter names where the meaning is the same (docs/api.md)."""
 
     seed_tracks = serializers.CharField(
@@ -178,14 +191,6 @@ class RecommendationParams(serializers.Serializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_bound_fields())
-
-    def to_internal_value(self, data):
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown parameter (see GET /api/v1/schema/)."] for name in unknown}
-            )
-        return super().to_internal_value(data)
 
     def validate_seed_tracks(self, value: str) -> list[int]:
         ids = _ids(value, allow_empty=False)
@@ -235,7 +240,7 @@ class RecommendationParams(serializers.Serializer):
         return attrs
 
 
-class JourneySerializer(serializers.Serializer):
+class JourneySerializer(StrictSerializer):
     start = serializers.CharField(help_text="The first mood or family.")
     end = serializers.CharField(help_text="The last mood or family.")
 
@@ -246,12 +251,12 @@ class JourneySerializer(serializers.Serializer):
         return _mood_name(value)
 
 
-class MoodPointSerializer(serializers.Serializer):
+class MoodPointSerializer(StrictSerializer):
     valence = serializers.FloatField(min_value=-1.0, max_value=1.0)
     arousal = serializers.FloatField(min_value=-1.0, max_value=1.0)
 
 
-class PlaylistConstraintsSerializer(serializers.Serializer):
+class PlaylistConstraintsSerializer(StrictSerializer):
     length = serializers.IntegerField(required=False, default=30, min_value=1, max_value=MAX_LENGTH)
     max_duration_s = serializers.FloatField(required=False, min_value=1.0, allow_null=True)
     artist_spacing = serializers.IntegerField(required=False, default=4, min_value=1, max_value=20)
@@ -262,7 +267,7 @@ class PlaylistConstraintsSerializer(serializers.Serializer):
         self.fields.update(_bound_fields())
 
 
-class PlaylistCreateSerializer(serializers.Serializer):
+class PlaylistCreateSerializer(StrictSerializer):
     """``POST /playlists``: one of moods/families/point, seeds, or journey; constraints; optional listener."""
 
     name = serializers.CharField(required=False, max_length=120)

@@ -74,7 +74,11 @@ def recommend(ask: PlaylistAsk, user) -> GeneratedPlaylist:
     request = ask.request
     outside = ask.bounds.outside()
     if outside is not None:
-        excluded = AudioFeatures.objects.filter(outside).values_list("track_id", flat=True)
+        excluded = [
+            *AudioFeatures.objects.filter(outside).values_list("track_id", flat=True),
+            # Scored tracks without any features row: their value is unknown, so outside the bounds.
+            *Track.objects.filter(scores__isnull=False, features__isnull=True).values_list("pk", flat=True),
+        ]
         request = replace(request, exclude=tuple({*request.exclude, *excluded}))
     return generate(request, user)
 
