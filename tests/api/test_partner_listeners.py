@@ -153,3 +153,10 @@ def test_listener_endpoints_need_the_profiles_scope(partner, make_client, method
     refused = getattr(no_profiles, method)(path, data, format="json")
     assert refused.status_code == 403 and "'profiles'" in refused.json()["detail"]
     assert not PartnerListener.objects.exists()
+
+
+def test_a_listener_known_only_from_a_playlist_has_an_empty_profile(known, api):
+    api.post("/api/v1/playlists", {"moods": {"calm": 1}, "listener": "new-fan"}, format="json")
+    body = api.get(profile_url("new-fan")).json()
+    assert body["signal_count"] == 0 and body["prevalent_family"] is None and body["portrait"] is None
+    assert all(f["share"] == 0 for f in body["families"]) and body["top_genres"] == []
