@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from catalog.services.taxonomy import load_taxonomy
 from recommender.api.models import Partner, Scope
 from recommender.api.services.keys import create_partner, issue_key
-from tests.recommender.catalogue import KnownCatalogue, build_catalogue, delete_catalogue
+from recommender.models import ScoreGeneration
+from tests.recommender.catalogue import VERSION, KnownCatalogue, build_catalogue, delete_catalogue
 
 ALL_SCOPES = [scope.value for scope in Scope]
 
@@ -90,3 +91,6 @@ def known(django_db_setup, django_db_blocker, tmp_path_factory) -> KnownCatalogu
             settings.MEDIA_ROOT = old
         yield catalogue
         delete_catalogue(catalogue)
+        # The version's row keeps its track count after the deletion; left behind, it would stay the
+        # playlists' default version (the one with most tracks) for later modules, with nothing in it.
+        ScoreGeneration.objects.filter(model_version=VERSION).delete()
