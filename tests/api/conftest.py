@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from rest_framework.test import APIClient
 
 from catalog.services.taxonomy import load_taxonomy
@@ -91,6 +92,7 @@ def known(django_db_setup, django_db_blocker, tmp_path_factory) -> KnownCatalogu
             settings.MEDIA_ROOT = old
         yield catalogue
         delete_catalogue(catalogue)
-        # The version's row keeps its track count after the deletion; left behind, it would stay the
+        # The version's row keeps its track count after the deletion; left so, it would stay the
         # playlists' default version (the one with most tracks) for later modules, with nothing in it.
-        ScoreGeneration.objects.filter(model_version=VERSION).delete()
+        # Zeroed, not deleted: a recreated row would restart its generation and revive cached snapshots.
+        ScoreGeneration.objects.filter(model_version=VERSION).update(tracks=0, generation=F("generation") + 1)
