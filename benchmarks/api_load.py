@@ -14,7 +14,9 @@ What it does, bounded in time and in requests:
 
 Endpoints (``--endpoint``): ``similar`` = ``GET /tracks/{id}/similar?k=10`` on random tracks (the issue's
 target: 0 errors and p95 <= 100 ms at 20 clients), ``track`` = ``GET /tracks/{id}``, ``features`` =
-``GET /audio-features/{id}``. Usage:
+``GET /audio-features/{id}``, ``recommendations`` = ``GET /recommendations?families=<random family>&limit=20``
+(the playlist service over the score table, which the seeding fills with cluster mood/genre scores).
+Usage:
 
     .venv/bin/python benchmarks/api_load.py [--tracks 10000] [--clients 20] [--duration 30]
 """
@@ -45,7 +47,9 @@ ENDPOINTS = {
     "similar": "/api/v1/tracks/{id}/similar?k=10",
     "track": "/api/v1/tracks/{id}",
     "features": "/api/v1/audio-features/{id}",
+    "recommendations": "/api/v1/recommendations?families={family}&limit=20",
 }
+FAMILIES = ("joyful", "powerful", "tense", "aggressive", "dark", "sad", "tender", "calm", "dreamy", "groovy")
 
 
 def configure_environment() -> None:
@@ -130,10 +134,54 @@ def seed(n_tracks: int) -> tuple[list[int], str]:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    seed_scores(BENCH_VERSION)
     partner = Partner.objects.filter(name="Load Bench").first() or create_partner("Load Bench")
-    key = issue_key(partner, name="load run", scopes=["catalog:read"], rate_limit=10**9)
+    key = issue_key(partner, name="load run", scopes=["catalog:read", "playlists"], rate_limit=10**9)
     ids = list(Track.objects.filter(embedding__model_version=BENCH_VERSION).values_list("pk", flat=True))
     return ids, key.secret
+
+
+def seed_scores(version: str) -> None:
+    """Score rows (what recommendations rank by) for the bench tracks that lack one: each embedding
+    cluster gets a mood family and a genre, so a family request has ~1/10 of the catalogue to choose from.
+    Written straight into the score table, as the analysis' refresh would."""
+    import numpy as np
+
+    from catalog.models import Track
+    from recommender.models import TrackScores
+    from recommender.services.layout import layout
+    from recommender.services.scores import bump_generation
+
+    bench = Track.objects.filter(embedding__model_version=version, scores__isnull=True)
+    missing = list(bench.values_list("pk", flat=True))
+    if not missing:
+        return
+    lay = layout()
+    rng = np.random.default_rng(1)
+    rows = []
+    for track_id in missing:
+        family = track_id % len(lay.families)
+        moods = rng.uniform(0.02, 0.2, len(lay.moods)).astype("<f4")
+        moods[[i for i, f in enumerate(lay.mood_family) if f == family]] = rng.uniform(0.6, 0.95)
+        genres = rng.uniform(0.02, 0.2, len(lay.genres)).astype("<f4")
+        genres[family % len(lay.genres)] = 0.8
+        valence, arousal = np.clip(lay.family_va[family] + rng.normal(0, 0.1, 2), -1, 1)
+        rows.append(
+            TrackScores(
+                track_id=track_id,
+                model_version=version,
+                moods=moods.tobytes(),
+                genres=genres.tobytes(),
+                valence=float(valence),
+                arousal=float(arousal),
+                tempo_bpm=float(80 + 50 * (arousal + 1)),
+                key_index=int(rng.integers(12)),
+                minor=bool(valence < 0),
+                is_speech=False,
+            )
+        )
+    TrackScores.objects.bulk_create(rows, batch_size=2000)
+    bump_generation({version})
 
 
 def free_port() -> int:
@@ -203,7 +251,7 @@ def client_process(args: tuple, ready, results) -> None:
                 if budget[0] <= 0:
                     return
                 budget[0] -= 1
-            url = path.format(id=rng.choice(ids))
+            url = path.format(id=rng.choice(ids), family=rng.choice(FAMILIES))
             started = time.time()
             try:
                 conn.request("GET", url, headers=headers)

@@ -1,11 +1,13 @@
-"""/api/v1/ routes. Later endpoints (recommendations, playlists, partner-managed listeners) slot in here,
-each a thin view over the playlist/profile services, with the scopes ``playlists`` and ``profiles``."""
+"""/api/v1/ routes; recommendations, playlists and partner-managed listeners are thin views over the
+playlist/profile services, with the scopes ``playlists`` and ``profiles``."""
 
 from django.urls import path, re_path
 
 from recommender.api.errors import api_not_found
 from recommender.api.views.features import AudioFeaturesDetailView, AudioFeaturesListView
 from recommender.api.views.jobs import JobDetailView, JobListView
+from recommender.api.views.listeners import ListenerDetailView, ListenerEventsView, ListenerProfileView
+from recommender.api.views.playlists import PlaylistDetailView, PlaylistListView, RecommendationsView
 from recommender.api.views.schema import RedocView, SchemaView, SwaggerView
 from recommender.api.views.taxonomy import GenreListView, MoodListView
 from recommender.api.views.tracks import SimilarTracksView, TrackDetailView, TrackListView
@@ -26,6 +28,12 @@ urlpatterns = [
     path("webhooks", WebhookListView.as_view(), name="webhook-list"),
     path("webhooks/<int:pk>", WebhookDetailView.as_view(), name="webhook-detail"),
     path("webhooks/<int:pk>/deliveries", WebhookDeliveriesView.as_view(), name="webhook-deliveries"),
+    path("recommendations", RecommendationsView.as_view(), name="recommendations"),
+    path("playlists", PlaylistListView.as_view(), name="playlist-list"),
+    path("playlists/<int:pk>", PlaylistDetailView.as_view(), name="playlist-detail"),
+    path("listeners/<str:external_id>", ListenerDetailView.as_view(), name="listener-detail"),
+    path("listeners/<str:external_id>/events", ListenerEventsView.as_view(), name="listener-events"),
+    path("listeners/<str:external_id>/profile", ListenerProfileView.as_view(), name="listener-profile"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -6,11 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from rest_framework.test import APIClient
 
 from catalog.services.taxonomy import load_taxonomy
 from recommender.api.models import Partner, Scope
 from recommender.api.services.keys import create_partner, issue_key
+from recommender.models import ScoreGeneration
+from tests.recommender.catalogue import VERSION, KnownCatalogue, build_catalogue, delete_catalogue
 
 ALL_SCOPES = [scope.value for scope in Scope]
 
@@ -72,3 +75,24 @@ def api(partner, make_client) -> APIClient:
 @pytest.fixture
 def other_api(other_partner, make_client) -> APIClient:
     return make_client(other_partner)
+
+
+@pytest.fixture(scope="module")
+def known(django_db_setup, django_db_blocker, tmp_path_factory) -> KnownCatalogue:
+    """Ten tracks per mood family, committed for the module (tests run in their own transactions)."""
+    from django.conf import settings
+
+    with django_db_blocker.unblock():
+        load_taxonomy()  # an earlier transactional test may have flushed the migration's rows
+        old = settings.MEDIA_ROOT
+        settings.MEDIA_ROOT = tmp_path_factory.mktemp("api-known-media")
+        try:
+            catalogue = build_catalogue(10, artists=30, seed=21)
+        finally:
+            settings.MEDIA_ROOT = old
+        yield catalogue
+        delete_catalogue(catalogue)
+        # The version's row keeps its track count after the deletion; left so, it would stay the
+        # playlists' default version (the one with most tracks) for later modules, with nothing in it.
+        # Zeroed, not deleted: a recreated row would restart its generation and revive cached snapshots.
+        ScoreGeneration.objects.filter(model_version=VERSION).update(tracks=0, generation=F("generation") + 1)

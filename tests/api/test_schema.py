@@ -36,6 +36,12 @@ OPERATIONS = {
     ("GET", "/api/v1/webhooks/{id}"),
     ("DELETE", "/api/v1/webhooks/{id}"),
     ("GET", "/api/v1/webhooks/{id}/deliveries"),
+    ("GET", "/api/v1/recommendations"),
+    ("POST", "/api/v1/playlists"),
+    ("GET", "/api/v1/playlists/{id}"),
+    ("POST", "/api/v1/listeners/{external_id}/events"),
+    ("GET", "/api/v1/listeners/{external_id}/profile"),
+    ("DELETE", "/api/v1/listeners/{external_id}"),
 }
 
 
@@ -68,7 +74,7 @@ def test_interactive_docs_load_only_local_static_files(client, page):
 
 
 @pytest.fixture
-def fuzz_key(partner, make_client, taxonomy) -> str:
+def fuzz_key(partner, make_client, taxonomy, known) -> str:
     analysed_track(moods={"calm": 0.7}, genres={"jazz": 0.6})
     analysed_track(owner=partner.user)
     return make_client(partner, scopes=[s.value for s in Scope], rate_limit=1_000_000).secret

@@ -8,14 +8,27 @@ partner's ``external_id`` resolves to a different account (or to nothing): it is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from recommender.api.models import Partner, PartnerListener
 from recommender.api.models.listeners import EXTERNAL_ID_PATTERN
+from recommender.models import ListenerProfile, Playlist
+from recommender.services.playlists.snapshot import get_snapshot
+from recommender.services.profiles.portrait import Portrait, portrait
+from recommender.services.profiles.privacy import delete_profile
+from recommender.services.profiles.summary import ProfileSummary, summarise
 
-__all__ = ["find_listener", "listener_for", "valid_external_id"]
+__all__ = [
+    "ListenerPicture",
+    "erase_listener",
+    "find_listener",
+    "listener_for",
+    "picture_of",
+    "valid_external_id",
+]
 
 _EXTERNAL_ID = re.compile(EXTERNAL_ID_PATTERN)
 
@@ -52,3 +65,29 @@ def listener_for(partner: Partner, external_id: str) -> PartnerListener:
             return PartnerListener.objects.create(partner=partner, external_id=external_id, user=user)
     except IntegrityError:
         return PartnerListener.objects.select_related("user").get(partner=partner, external_id=external_id)
+
+
+@dataclass(frozen=True)
+class ListenerPicture:
+    """What ``GET /listeners/{id}/profile`` shows: the profile service's summary and portrait."""
+
+    profile: ListenerProfile | None
+    summary: ProfileSummary
+    portrait: Portrait | None
+
+
+def picture_of(listener: PartnerListener) -> ListenerPicture:
+    profile = ListenerProfile.objects.filter(user=listener.user).first()
+    summary = summarise(profile, get_snapshot((profile.model_version if profile else "") or None))
+    return ListenerPicture(profile, summary, portrait(summary))
+
+
+@transaction.atomic
+def erase_listener(listener: PartnerListener) -> dict[str, int]:
+    """Erase everything Moodmix keeps about a partner's listener: events and profile (the profile
+    service's own deletion), their playlists, then the shadow account and the mapping."""
+    user = listener.user
+    events = delete_profile(user)
+    _, deleted = Playlist.objects.filter(owner=user).delete()
+    user.delete()  # cascades to the PartnerListener row
+    return {"events": events, "playlists": deleted.get(Playlist._meta.label, 0)}
