@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 
 from catalog.choices import TrackStatus
 from catalog.models import TrackAnalysis
@@ -108,13 +108,19 @@ def refresh_all(batch: int = 2000) -> int:
 
 
 def bump_generation(versions: set[str] | None = None) -> None:
-    """Mark cached snapshots stale: of ``versions``, or of every version when None (a track's visibility or
-    existence changed, which any snapshot may hold)."""
-    if versions is None:
-        ScoreGeneration.objects.update(generation=F("generation") + 1)
-        return
-    for version in versions:
-        tracks = TrackScores.objects.filter(model_version=version).count()
+    """Mark cached snapshots stale (of ``versions``, or of every version when None) and recount every
+    version's scored tracks: a track re-analysed by a new model leaves its old version's count, and a
+    version whose tracks all left must stop being the default, or every playlist would come back empty."""
+    counts = dict(
+        TrackScores.objects.values("model_version").annotate(n=Count("pk")).values_list("model_version", "n")
+    )
+    known = set(ScoreGeneration.objects.values_list("model_version", flat=True))
+    stale = known if versions is None else set(versions)
+    for version in known | stale:
+        tracks = counts.get(version, 0)
+        if version not in stale:
+            ScoreGeneration.objects.filter(pk=version).exclude(tracks=tracks).update(tracks=tracks)
+            continue
         _, created = ScoreGeneration.objects.get_or_create(model_version=version, defaults={"tracks": tracks})
         if not created:
             ScoreGeneration.objects.filter(pk=version).update(generation=F("generation") + 1, tracks=tracks)
