@@ -247,3 +247,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The pages' scripts read the token from the form's hidden input, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 AUTH_PASSWORD_VALIDATORS.append({"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"})
+# After the database comes back, a persistent connection that died with it is replaced at the start of the
+# next request instead of failing it (the web recovers without a restart).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/v1/", include("recommender.api.urls")),
     path("", include("catalog.urls")),
 ]
+
+# A lost database answers 503 with a page that says so (recommender/unavailable.py); other errors stay 500.
+handler500 = "recommender.unavailable.server_error"
