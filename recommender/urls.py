@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("catalog.urls")),
 ]
 
-# A lost database answers 503 with a page that says so (recommender/unavailable.py); other errors stay 500.
-handler500 = "recommender.unavailable.server_error"
+# A lost database answers 503 with a page that says so (recommender.error_pages.py); other errors stay 500.
+handler500 = "recommender.error_pages.server_error"
+handler400 = "recommender.error_pages.bad_request"  # an unparseable upload is explained, in JSON for the XHR

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from recommender.unavailable import OUTAGE_MESSAGE, RETRY_AFTER_S, is_database_outage
+from recommender.error_pages import OUTAGE_MESSAGE, RETRY_AFTER_S, is_database_outage
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "ApiError", "api_not_found", "problem", "problem_exception_handler"]
 

@@ -1,4 +1,5 @@
-"""What a visitor sees when a dependency is down: a 503 that says so, never a stack trace or a bare 500.
+"""Error answers that say what went wrong: a 503 when a dependency is down (never a stack trace or a bare
+500), and a 400 that explains an upload Django could not parse.
 
 Installed as Django's ``handler500``: Django calls it inside the ``except`` block of any uncaught
 exception, from a view *or* a middleware (sessions and auth touch the database before any view runs), so
@@ -14,10 +15,12 @@ import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
-__all__ = ["OUTAGE_MESSAGE", "RETRY_AFTER_S", "is_database_outage", "server_error"]
+__all__ = ["OUTAGE_MESSAGE", "RETRY_AFTER_S", "bad_request", "is_database_outage", "server_error"]
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +54,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_S)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``. A multipart body Django refuses to parse (a part's headers over 1 KiB, say a file name
+    of 1,000 characters) fails in the CSRF middleware before any view runs; the upload page's script
+    expects JSON, so it gets the reason in the shape of an upload refusal."""
+    if not isinstance(exception, MultiPartParserError):
+        return django_bad_request(request, exception)
+    message = (
+        "The upload could not be read: its form data is malformed or its file name is too long "
+        "(keep names under about 250 characters)."
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        error = {"code": "malformed_upload", "message": message}
+        return JsonResponse({"results": [{"filename": "", "ok": False, "error": error}]}, status=400)
+    return HttpResponse(render_to_string("400.html", {"message": message}), status=400)
