@@ -131,13 +131,18 @@ def test_known_refusals_say_why(uploader, data, name, code):
     check_storage(media, outside)
 
 
+HOSTILE_STEMS = ["../../../../etc/passwd", "a" * 240, "con\x00trol\x1b\x7f", "..", "\u202egnp"]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("stem", ["../../../../etc/passwd", "a" * 240, "con\x00trol\x1b\x7f", "..", "\u202egnp"])
+@pytest.mark.parametrize("stem", HOSTILE_STEMS)
 def test_hostile_names_of_good_audio_are_stored_inside_media_root(uploader, stem):
     client, media, outside = uploader
     data = render("sine", "flac", 2.0, 44100, 2)
     response = post(client, data, f"{stem}.flac")
     assert response.status_code == 201, response.content
+    track = Track.objects.get()
+    assert "\x00" not in track.original_filename and "/" not in track.original_filename
     check_storage(media, outside)
 
 
