@@ -68,7 +68,9 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--max-minutes", type=float, help="wall-clock budget for the epochs")
     train.add_argument("--patience", type=int, default=5, help="epochs without improvement before stopping")
-    train.add_argument("--monitor", default="val_loss", help="val_loss | mood_roc_auc | triplet_accuracy")
+    train.add_argument(
+        "--monitor", default="val_loss", help="val_loss | mood_roc_auc | triplet_accuracy | composite"
+    )
     train.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
     train.add_argument("--threads", type=int, help="torch CPU threads (default: all cores)")
     train.add_argument("--num-workers", type=int, default=0, help="data-loader worker processes")
@@ -83,6 +85,24 @@ def parser() -> argparse.ArgumentParser:
         "--no-test-eval", action="store_true", help="do not evaluate the test split for the card"
     )
     train.add_argument("--quiet", action="store_true", help="no progress bars or epoch lines")
+    v2 = train.add_argument_group("moodmix-v2: pitch band, self-supervised pool, track whitening, time guard")
+    v2.add_argument("--pitch", default="", help="BINS_PER_OCTAVE:OCTAVES pitch band from 65.4 Hz, e.g. 24:5")
+    v2.add_argument("--ssl-pool", type=Path, help="pool.jsonl of unlabelled real music (ml.corpus.pool)")
+    v2.add_argument("--ssl-weight", type=float, default=0.0, help="weight of the NT-Xent loss")
+    v2.add_argument("--ssl-batch", type=int, default=16, help="real tracks (pairs of crops) per step")
+    v2.add_argument("--ssl-temperature", type=float, default=0.1)
+    v2.add_argument("--whitening", default="none", help="none | centre | whiten | auto (chosen on val)")
+    v2.add_argument(
+        "--schedule-epochs",
+        type=int,
+        help="epochs the LR schedule spans (default --epochs): stop early in it",
+    )
+    v2.add_argument("--warm-start", type=Path, help="initialise what fits from this bundle (e.g. moodmix-v1)")
+    v2.add_argument(
+        "--max-minutes-fails",
+        action="store_true",
+        help="the --max-minutes cap raises (resumable) instead of stopping: epochs set the schedule",
+    )
 
     evaluate = commands.add_parser("evaluate", help="evaluate a bundle on a manifest split")
     evaluate.add_argument("--bundle", type=Path, required=True)
@@ -132,6 +152,16 @@ def _train(args: argparse.Namespace) -> int:
         init_from=args.init_from,
         evaluate_test=not args.no_test_eval,
         progress=not args.quiet,
+        pitch_bins_per_octave=int(args.pitch.split(":")[0]) if args.pitch else 0,
+        pitch_octaves=int(args.pitch.split(":")[1]) if args.pitch else 0,
+        ssl_pool=args.ssl_pool,
+        ssl_weight=args.ssl_weight,
+        ssl_batch=args.ssl_batch,
+        ssl_temperature=args.ssl_temperature,
+        whitening=args.whitening,
+        max_minutes_fails=args.max_minutes_fails,
+        warm_start=args.warm_start,
+        schedule_epochs=args.schedule_epochs,
     )
     from ml.evaluation.report import format_report
 

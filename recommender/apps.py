@@ -6,4 +6,4 @@ class RecommenderConfig(AppConfig):
     verbose_name = "Recommender"
 
     def ready(self) -> None:
-        from recommender import signals  # noqa: F401  (connects the score-table receivers)
+        from recommender import signals  # noqa: F401  (connects the score-table and similarity-index receivers)

@@ -32,6 +32,10 @@ app.conf.update(
         "catalog.*": {"queue": "default"},
     },
     task_ignore_result=True,
+    # Celery beat: rebuild (or verify unchanged) the similarity index file; see recommender/tasks.py.
+    beat_schedule={
+        "rebuild-similarity-index": {"task": "catalog.rebuild_index", "schedule": 30 * 60.0},
+    },
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
 )

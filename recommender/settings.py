@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "catalog",
     "recommender",
     "recommender.api",
+    "recommender.subsonic",
+    "recommender.explore",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,6 @@
-"""Keep the compact score table and owners' profiles in step with the catalogue, after commit.
+"""Keep derived data in step with the catalogue, after commit: the compact score table and owners'
+profiles, and the similarity index (an embedding written or deleted asks for a debounced rebuild in
+``similarity_index.request_rebuild``).
 
 Synchronous and cheap (a handful of queries per track); failures are logged, never raised into the
 analysis or the editor's request that triggered them: the bulk task ``recommender.refresh_track_scores``
@@ -14,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from catalog.choices import TrackStatus
-from catalog.models import AudioFeatures, Track, TrackAnalysis, TrackGenre, TrackMood
+from catalog.models import AudioFeatures, Track, TrackAnalysis, TrackEmbedding, TrackGenre, TrackMood
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +68,18 @@ def track_changed(sender, instance, **kwargs) -> None:
         bump_generation(None)
 
     transaction.on_commit(bump)
+
+
+@receiver(post_save, sender=TrackEmbedding, dispatch_uid="similarity-index-on-save")
+@receiver(post_delete, sender=TrackEmbedding, dispatch_uid="similarity-index-on-delete")
+def embedding_changed(sender, **kwargs) -> None:
+    transaction.on_commit(_request_rebuild)
+
+
+def _request_rebuild() -> None:
+    from recommender.services.similarity_index import request_rebuild
+
+    try:
+        request_rebuild()
+    except Exception:  # noqa: BLE001 - a broker outage must not fail an analysis; beat rebuilds later
+        logger.warning("could not queue a similarity index rebuild", exc_info=True)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("recommender.api.urls")),
+    path("", include("recommender.subsonic.urls")),
+    path("", include("recommender.explore.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -3,6 +3,8 @@
 # Seeded; sized to finish within about an hour on 2 CPU cores (a GPU is used when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# h12: the default bundle is moodmix-v2 now (docs/model-card.md); MODEL=v1 retrains v1 as below.
+if [ "${MODEL:-v2}" = v2 ]; then exec scripts/train-moodmix-v2.sh; fi
 PY=.venv/bin/python
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus
 $PY -m ml.train train \

@@ -247,6 +247,8 @@ class TrackEmbedding(models.Model):
                 opclasses=["vector_cosine_ops"],
             ),
             models.Index(fields=["model_version"], name="catalog_embedding_version_idx"),
+            # Rows newer than the Annoy file's watermark are read from here and merged per query.
+            models.Index(fields=["model_version", "embedded_at"], name="catalog_embedding_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -141,6 +141,12 @@ class TrackMood(TrackTag):
             models.Index(
                 fields=["mood", "-score"], condition=Q(source=TagSource.MODEL), name="catalog_trackmood_rank"
             ),
+            # Similarity filters look up editors' verdicts by term; editor rows are few, so a partial index.
+            models.Index(
+                fields=["mood", "track"],
+                condition=Q(source=TagSource.EDITOR),
+                name="catalog_trackmood_editor",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +176,11 @@ class TrackGenre(TrackTag):
                 fields=["genre", "-score"],
                 condition=Q(source=TagSource.MODEL),
                 name="catalog_trackgenre_rank",
+            ),
+            models.Index(
+                fields=["genre", "track"],
+                condition=Q(source=TagSource.EDITOR),
+                name="catalog_trackgenre_editor",
             ),
         ]
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from catalog.choices import TrackErrorCode, TrackStatus, Visibility
 from catalog.models.artists import Artist
 
-__all__ = ["Track", "TrackQuerySet", "track_upload_to"]
+__all__ = ["Track", "TrackQuerySet", "track_upload_to", "visible_q"]
 
 
 def track_upload_to(track: Track, filename: str) -> str:
@@ -26,20 +26,27 @@ def track_upload_to(track: Track, filename: str) -> str:
 
 class TrackQuerySet(models.QuerySet["Track"]):
     def visible_to(self, user) -> TrackQuerySet:
-        """Tracks ``user`` may see: public ones and their own; for staff (editors) also the private tracks
-        their owners submitted for review; for superusers everything.
+        """Tracks ``user`` may see (see :func:`visible_q`)."""
+        return self.filter(visible_q(user))
 
-        Staff do not see every private upload: a private track is the owner's until they ask editors to
-        look at it (``submitted_for_review``), which the owner controls and can take back.
-        """
-        if not user.is_authenticated:
-            return self.filter(visibility=Visibility.PUBLIC)
-        if user.is_superuser:
-            return self
-        seen = Q(visibility=Visibility.PUBLIC) | Q(owner=user)
-        if user.is_staff:
-            seen |= Q(submitted_for_review=True)
-        return self.filter(seen)
+
+def visible_q(user, *, prefix: str = "") -> Q:
+    """The condition "``user`` may see this track", for tracks reached through ``prefix`` (e.g.
+    ``"track__"``), so joins elsewhere (similarity search) apply the very same rule.
+
+    Public tracks and one's own; for staff (editors) also the private tracks their owners submitted for
+    review; for superusers everything. Staff do not see every private upload: a private track is the
+    owner's until they ask editors to look at it (``submitted_for_review``), which they can take back.
+    """
+    public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if user is None or not user.is_authenticated:
+        return public
+    if user.is_superuser:
+        return Q()
+    seen = public | Q(**{f"{prefix}owner": user})
+    if user.is_staff:
+        seen |= Q(**{f"{prefix}submitted_for_review": True})
+    return seen
 
 
 class Track(models.Model):

@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--quick", action="store_true", help="a tiny corpus without downloads, for tests")
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--jobs", type=int, default=2, help="parallel FluidSynth renders")
+    build.add_argument(
+        "--rendered",
+        type=int,
+        help="rendered pieces (default 1452); plans are prefix-stable, so N keeps the first N pieces",
+    )
     check = sub.add_parser("validate", help="check a manifest against the contract")
     check.add_argument("manifest", type=Path)
     demo = sub.add_parser("demo-tracks", help="copy tagged real soundtrack music for the demo catalogue")
@@ -28,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build":
-        stats = build_corpus(args.out, quick=args.quick, seed=args.seed, jobs=args.jobs)
+        stats = build_corpus(
+            args.out, quick=args.quick, seed=args.seed, jobs=args.jobs, rendered=args.rendered
+        )
         print(json.dumps(stats, indent=1))
         return 0
     if args.command == "validate":

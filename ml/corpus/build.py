@@ -11,7 +11,7 @@ import json
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -59,10 +59,21 @@ def _speech_plans(config: BuildConfig, seed: int) -> list[SpeechPlan]:
 
 
 def build_corpus(
-    out: Path, *, quick: bool = False, seed: int = 0, jobs: int = 2, cache: Path | None = None
+    out: Path,
+    *,
+    quick: bool = False,
+    seed: int = 0,
+    jobs: int = 2,
+    cache: Path | None = None,
+    rendered: int | None = None,
 ) -> dict:
-    """Build (or finish building) the corpus under `out`; return its stats (also written to stats.json)."""
+    """Build (or finish building) the corpus under `out`; return its stats (also written to stats.json).
+
+    `rendered` overrides the number of rendered pieces (the plans are prefix-stable: piece i is the
+    same piece whatever the count, so a smaller corpus is the first N pieces of the full one)."""
     config = QUICK if quick else FULL
+    if rendered is not None:
+        config = replace(config, rendered=rendered)
     cache = cache or cache_dir()
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -88,7 +99,9 @@ def build_corpus(
     write_licences(out / "LICENCES.md", licences, asterisk_copyright(cache) if config.asterisk else {})
     stats = corpus_stats(records)
     stats["build_seconds"] = round(time.time() - started, 1)
-    stats["config"] = "quick" if quick else "full"
+    stats["config"] = ("quick" if quick else "full") + (
+        f", {rendered} rendered" if rendered is not None else ""
+    )
     stats["seed"] = seed
     (out / "stats.json").write_text(json.dumps(stats, indent=1) + "\n")
     return stats

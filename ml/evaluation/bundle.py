@@ -9,7 +9,14 @@ import numpy as np
 
 from ml.evaluation.baseline import mfcc_matrix, mfcc_precision
 from ml.evaluation.regression import va_metrics
-from ml.evaluation.retrieval import annoy_neighbours, exact_neighbours, map_at_k, precision_at_k, recall_at_k
+from ml.evaluation.retrieval import (
+    annoy_neighbours,
+    exact_neighbours,
+    map_at_k,
+    precision_at_k,
+    recall_at_k,
+    spread,
+)
 from ml.evaluation.retrieval import triplet_accuracy as triplet_accuracy_of
 from ml.evaluation.tagging import binary_metrics, family_auc, multilabel_auc
 from ml.training.cache import WaveformCache
@@ -134,8 +141,10 @@ def evaluate_predictions(
 
 
 def _source_retrieval(vectors: np.ndarray, groups: np.ndarray, *, k: int, seed: int) -> dict:
-    """Retrieval among the clips of one source: precision@k, MAP@k, triplet accuracy, group count."""
+    """Retrieval among the clips of one source: precision@k, MAP@k, triplet accuracy, group count, and
+    the spread (median cosine between clips of different groups)."""
     return {
+        "spread": spread(vectors, groups),
         "precision": precision_at_k(vectors, groups, k),
         "map": map_at_k(vectors, groups, k),
         "triplet_accuracy": triplet_accuracy_of(vectors, groups, seed=seed),

@@ -44,6 +44,7 @@ def format_report(metrics: dict) -> str:
         lines.append(
             f"{source:<12} P@{precision['k']} {_f(precision['precision'])}{versus}"
             f"  triplet acc {_f(scores['triplet_accuracy']['accuracy'])}"
+            f"  spread {_f(scores.get('spread'))}"
             f"  ({precision['queries']} clips, {scores['groups']} groups)"
         )
     return "\n".join(lines)

@@ -21,6 +21,7 @@ __all__ = [
     "triplet_accuracy",
     "recall_at_k",
     "annoy_neighbours",
+    "spread",
 ]
 
 
@@ -142,3 +143,16 @@ def annoy_neighbours(vectors: np.ndarray, k: int, *, n_trees: int = 10, seed: in
         # Annoy may return fewer than asked; pad with -1 (never equal to a real index) so recall counts it.
         out[i] = found + [-1] * (k - len(found))
     return out
+
+
+def spread(vectors: np.ndarray, groups: Sequence) -> float | None:
+    """Median cosine similarity between items of different groups (e.g. clips of different real
+    soundtracks): near 1 is a collapsed space where everything is "similar", near 0 a space that uses
+    its dimensions. None with fewer than two groups."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    groups = np.asarray(groups)
+    different = np.triu(groups[:, None] != groups[None, :], 1)
+    if not different.any():
+        return None
+    return float(np.median((vectors @ vectors.T)[different]))

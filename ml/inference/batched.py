@@ -86,7 +86,7 @@ def _forward(bundle: ModelBundle, windows: np.ndarray) -> WindowOutputs:
 
 def _pool(bundle: ModelBundle, track: _Track) -> TrackPrediction:
     contract = bundle.contract
-    return pool_windows(
+    prediction = pool_windows(
         {key: np.concatenate([chunk[key] for chunk in track.outputs]) for key in track.outputs[0]},
         starts_s=track.starts / contract.sample_rate,
         window_s=contract.window_seconds,
@@ -96,6 +96,9 @@ def _pool(bundle: ModelBundle, track: _Track) -> TrackPrediction:
         mood_families=bundle.mood_families,
         model_version=bundle.version,
     )
+    # h12 (moodmix-v2): the bundle's stored track centring/whitening, L2-normalised last.
+    prediction.embedding = bundle.finish_embedding(prediction.embedding)
+    return prediction
 
 
 def _windows(

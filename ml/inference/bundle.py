@@ -44,7 +44,9 @@ _OUTPUTS = {
     "genre": "per-genre probability: mean over windows of sigmoid(logit)",
     "speech": "probability of speech rather than music",
     "va": "valence and arousal in [-1, 1] (tanh), mean over windows",
-    "embedding": "L2-normalised mean of window embeddings, trained with a triplet loss",
+    "embedding": "L2-normalised mean of window embeddings (trained with a triplet loss, and in v2 an "
+    "NT-Xent loss on real music), then centred and whitened with the bundle's stored statistics when "
+    "the model has track_whitening, L2-normalised last",
 }
 # Card keys the bundle owns; everything else in card.json is `card_extra`.
 _OWN_KEYS = frozenset(
@@ -167,7 +169,7 @@ class ModelBundle:
             card["architecture"],
             n_moods=len(labels["moods"]),
             n_genres=len(labels["genres"]),
-            n_mels=contract.n_mels,
+            n_mels=contract.n_features,
             **card["arch_params"],
         )
         model.load_state_dict(torch.load(weights_path, map_location="cpu", weights_only=True))
@@ -185,6 +187,13 @@ class ModelBundle:
             mood_families=dict(labels["mood_families"]),
             created=card["created"],
         )
+
+    def finish_embedding(self, pooled: np.ndarray) -> np.ndarray:
+        """The track embedding from the re-normalised mean of window embeddings: the model's stored
+        centring/whitening (`MoodmixNet.finish_track_embedding`), L2-normalised last; float32."""
+        with torch.inference_mode():
+            vector = torch.as_tensor(np.asarray(pooled, dtype=np.float32), device=self.device)
+            return self.model.finish_track_embedding(vector).float().cpu().numpy()
 
     @property
     def precision(self) -> torch.dtype | None:

@@ -28,6 +28,9 @@ __all__ = [
 BUNDLE_DIR_ENV = "MOODMIX_BUNDLE_DIR"
 BUNDLES_ROOT_ENV = "MOODMIX_BUNDLES_ROOT"
 DEFAULT_BUNDLE_NAME = "moodmix-v1"
+# h12 (moodmix-v2): without a pointer, the newest shipped base bundle present in the root, newest first;
+# a root holding only moodmix-v1 (tests, older deployments) keeps it as the default.
+SHIPPED_BUNDLE_NAMES = ("moodmix-v2", DEFAULT_BUNDLE_NAME)
 POINTER_FILE = "CURRENT"
 
 
@@ -39,14 +42,18 @@ def bundles_root() -> Path:
 
 def default_bundle_dir() -> Path:
     """The default bundle's folder: `$MOODMIX_BUNDLE_DIR`, else the root's bundle named by its `CURRENT`
-    pointer, else the root's `moodmix-v1`. Read on every call, so a promotion applies at once."""
+    pointer, else the root's newest shipped base bundle (`SHIPPED_BUNDLE_NAMES`: moodmix-v2 when present,
+    else moodmix-v1). Read on every call, so a promotion applies at once."""
     override = os.environ.get(BUNDLE_DIR_ENV)
     if override:
         return Path(override)
     root = bundles_root()
     pointer = root / POINTER_FILE
     name = pointer.read_text().strip() if pointer.is_file() else ""
-    return root / (name or DEFAULT_BUNDLE_NAME)
+    if name:
+        return root / name
+    present = [shipped for shipped in SHIPPED_BUNDLE_NAMES if (root / shipped).is_dir()]
+    return root / (present[0] if present else DEFAULT_BUNDLE_NAME)
 
 
 def point_default_at(directory: str | os.PathLike) -> Path:

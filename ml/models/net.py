@@ -72,9 +72,18 @@ class MoodmixNet(nn.Module):
         n_genres: int,
         embedding_dim: int = 128,
         head_dropout: float = 0.3,
+        track_whitening: bool = False,
     ) -> None:
         super().__init__()
         self.n_mels = n_mels
+        self.track_whitening = track_whitening
+        if track_whitening:
+            # Track-level post-processing fitted after training (`ml.training.whitening`) and saved with the
+            # weights: pooled embedding -> minus `track_centre` -> times `track_whiten` -> L2 norm.
+            # Identity until fitted. Without it every real track shares one dominant direction and sits
+            # at cosine > 0.99 to every other (moodmix-v1 on real music).
+            self.register_buffer("track_centre", torch.zeros(embedding_dim))
+            self.register_buffer("track_whiten", torch.eye(embedding_dim))
         self.input_norm = nn.BatchNorm1d(n_mels, affine=False)
         self.backbone = backbone
         self.heads = MultiTaskHeads(
@@ -84,6 +93,13 @@ class MoodmixNet(nn.Module):
             embedding_dim=embedding_dim,
             dropout=head_dropout,
         )
+
+    def finish_track_embedding(self, pooled: torch.Tensor) -> torch.Tensor:
+        """(N, D) or (D,) pooled track embeddings -> centred, whitened, L2-normalised (identity for a
+        model without `track_whitening`, apart from the final normalisation)."""
+        if self.track_whitening:
+            pooled = (pooled - self.track_centre.to(pooled.dtype)) @ self.track_whiten.to(pooled.dtype)
+        return F.normalize(pooled, dim=-1)
 
     def forward(self, logmel: torch.Tensor) -> dict[str, torch.Tensor]:
         if logmel.dim() != 3 or logmel.shape[1] != self.n_mels:

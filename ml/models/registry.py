@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ml.models.net import Backbone, MoodmixNet
+from ml.models.pitch import PitchAwareBackbone, PitchBranch
 
 __all__ = ["available_architectures", "build_model", "register_architecture"]
 
@@ -17,7 +18,9 @@ BackboneFactory = Callable[..., Backbone]
 _ARCHITECTURES: dict[str, BackboneFactory] = {}
 
 # Parameters of the shared heads; everything else in **params goes to the backbone factory.
-HEAD_PARAMS = ("head_dropout",)
+HEAD_PARAMS = ("head_dropout", "track_whitening")
+# Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone.
+PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels")
 
 
 def register_architecture(name: str) -> Callable[[BackboneFactory], BackboneFactory]:
@@ -42,7 +45,10 @@ def build_model(
 ) -> MoodmixNet:
     """A freshly initialised `MoodmixNet` with the `name` backbone.
 
-    `params` are the backbone factory's keyword arguments, plus `head_dropout` for the heads. Raises
+    `params` are the backbone factory's keyword arguments, plus `head_dropout` and `track_whitening`
+    for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels` for the pitch branch:
+    with `pitch_bins` > 0 the input's last `pitch_bins` rows (of `n_mels` in all) are the contract's
+    pitch band, read by `ml.models.pitch.PitchBranch` beside the backbone on the mel rows. Raises
     KeyError listing the registered names when `name` is unknown, TypeError for an unknown parameter.
     """
     try:
@@ -52,7 +58,18 @@ def build_model(
             f"unknown architecture {name!r}; available: {', '.join(available_architectures())}"
         ) from None
     head_params = {key: params.pop(key) for key in HEAD_PARAMS if key in params}
-    backbone = factory(n_mels=n_mels, **params)
+    pitch = {key: params.pop(key) for key in PITCH_PARAMS if key in params}
+    pitch_bins = int(pitch.get("pitch_bins", 0))
+    if pitch_bins:
+        backbone: Backbone = PitchAwareBackbone(
+            factory(n_mels=n_mels - pitch_bins, **params),
+            n_mels - pitch_bins,
+            PitchBranch(
+                int(pitch.get("pitch_bins_per_octave", 24)), channels=int(pitch.get("pitch_channels", 32))
+            ),
+        )
+    else:
+        backbone = factory(n_mels=n_mels, **params)
     return MoodmixNet(
         backbone,
         n_mels=n_mels,

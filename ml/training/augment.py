@@ -283,3 +283,20 @@ def _default(sample_rate: int) -> Compose:
             Gain(),
         )
     )
+
+
+@register_pipeline("ssl")
+def _ssl(sample_rate: int) -> Compose:
+    """For the two views of a contrastive pair (CLMR, Spijkervet and Burgoyne 2021, uses gain, filters,
+    noise and pitch shift): cheap channel changes only, no pitch shift, so the pitch band's view of key
+    and mode is something the two crops share rather than something the loss teaches the model to
+    ignore."""
+    return Compose(
+        (
+            RandomApply(Speed(), 0.2),
+            RandomApply(Equalize(sample_rate), 0.7),
+            RandomApply(BandLimit(sample_rate), 0.15),
+            RandomApply(AddNoise(), 0.4),
+            Gain(),
+        )
+    )

@@ -63,6 +63,11 @@ class WaveformCache:
         self._open[audio] = wave
         return wave
 
+    def warm_paths(self, paths: Sequence[str | Path], *, progress: bool = True) -> None:
+        """`warm` for bare audio paths (the self-supervised pool)."""
+        for path in tqdm(paths, desc="decode pool", unit="track", disable=not progress, leave=False):
+            self.get(path)
+
     def warm(self, entries: Sequence[ManifestEntry], *, progress: bool = True) -> None:
         """Decode every entry not cached yet, with a progress bar, so failures surface before training."""
         for entry in tqdm(entries, desc="decode", unit="clip", disable=not progress, leave=False):

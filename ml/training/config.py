@@ -28,6 +28,18 @@ class TrainConfig:
     `threads` sets `torch.set_num_threads` (default: all cores). Checkpoints and the metrics log go
     to `work_dir` (default ``var/training/<version>``); the bundle goes to `out_dir`.
 
+    moodmix-v2 additions: `pitch_bins_per_octave` x `pitch_octaves` > 0 adds the contract's pitch band and
+    the model's pitch branch; `ssl_pool` (a JSON-lines pool from `ml.corpus.pool`) with `ssl_weight` > 0
+    adds the NT-Xent loss on `ssl_batch` pairs of crops of real tracks per step (`ml.training.ssl`);
+    `whitening` ("none", "centre", "whiten" or "auto": chosen on validation) fits the track embedding's
+    centring/whitening after training; `max_minutes_fails` makes the wall-clock cap a guard that raises
+    (after checkpointing, so `resume` continues) instead of a stopping rule: the schedule is then set
+    by `epochs` and `batches_per_epoch` alone, and a slower machine trains the same weights, only later.
+    `schedule_epochs` (default `epochs`) sizes the learning-rate schedule, so a run can stop after
+    `epochs` of a longer schedule (a truncated cosine) and still be reproduced step for step.
+    `warm_start` names a bundle whose weights initialise whatever fits the new model
+    (`ml.training.warm_start`: v1's mel backbone and heads under a pitch-aware v2).
+
     `init_from` names a bundle folder to fine-tune: training starts from its weights and keeps its
     architecture, parameters, audio contract and label space (`architecture`, `arch_params` and
     `embedding_dim` are then taken from the bundle, not from this config).
@@ -64,12 +76,27 @@ class TrainConfig:
     evaluate_test: bool = True
     progress: bool = True
     init_from: Path | None = None
+    pitch_bins_per_octave: int = 0
+    pitch_octaves: int = 0
+    ssl_pool: Path | None = None
+    ssl_weight: float = 0.0
+    ssl_batch: int = 16
+    ssl_temperature: float = 0.1
+    ssl_augment: str = "ssl"
+    whitening: str = "none"
+    max_minutes_fails: bool = False
+    warm_start: Path | None = None
+    schedule_epochs: int | None = None
 
     def __post_init__(self) -> None:
         self.out_dir = Path(self.out_dir)
         self.init_from = Path(self.init_from) if self.init_from else None
         self.work_dir = Path(self.work_dir) if self.work_dir else Path("var") / "training" / self.version
         self.cache_dir = Path(self.cache_dir) if self.cache_dir else None
+        self.ssl_pool = Path(self.ssl_pool) if self.ssl_pool else None
+        self.warm_start = Path(self.warm_start) if self.warm_start else None
+        if self.whitening not in ("none", "centre", "whiten", "auto"):
+            raise ValueError(f"whitening must be none, centre, whiten or auto, got {self.whitening!r}")
 
     @property
     def batch_size(self) -> int:

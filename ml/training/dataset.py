@@ -86,6 +86,8 @@ class ClipWindows(_EntryDataset):
         return {
             "windows": torch.from_numpy(np.ascontiguousarray(windows, dtype=np.float32)),
             **self._targets[index],
+            # Real recorded music, scored on its own in validation (`ml.training.loop.real_music_metrics`).
+            "real": np.float32(self.entries[index].source == "soundtrack"),
         }
 
 

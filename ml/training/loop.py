@@ -14,9 +14,10 @@ from torch import Tensor, nn
 from tqdm import tqdm
 
 from ml.evaluation.regression import va_metrics
-from ml.evaluation.retrieval import precision_at_k, triplet_accuracy
-from ml.evaluation.tagging import binary_metrics, multilabel_auc
+from ml.evaluation.retrieval import precision_at_k, spread, triplet_accuracy
+from ml.evaluation.tagging import binary_metrics, family_auc, multilabel_auc
 from ml.training.losses import MultiTaskLoss
+from ml.training.ssl import nt_xent
 
 __all__ = ["SCHEDULES", "MONITORS", "Monitor", "build_scheduler", "train_epoch", "validate", "pool_windows"]
 
@@ -61,6 +62,8 @@ MONITORS: dict[str, Monitor] = {
     "val_loss": Monitor("loss", "min"),
     "mood_roc_auc": Monitor("mood_roc_auc", "max"),
     "triplet_accuracy": Monitor("triplet_accuracy", "max"),
+    # The product's targets at once (`_composite`): mood families, valence, real-soundtrack retrieval.
+    "composite": Monitor("composite", "max"),
 }
 
 
@@ -81,19 +84,35 @@ def train_epoch(
     deadline: float | None = None,
     description: str = "train",
     progress: bool = True,
+    ssl_batches: Iterable[Mapping[str, Tensor]] | None = None,
+    ssl_weight: float = 0.0,
+    temperature: float = 0.1,
 ) -> dict:
     """Train over `batches` (dicts with "wave" plus targets). Stops early, after the current batch,
     once `time.monotonic()` passes `deadline`. Returns the mean loss and parts, batch count, seconds,
-    final learning rate and whether the epoch was cut short."""
+    final learning rate and whether the epoch was cut short.
+
+    With `ssl_batches` (dicts with "first" and "second": two views of each of N real tracks, see
+    `ml.training.ssl`), each step also adds `ssl_weight` x NT-Xent of their embeddings. Both batches go
+    through one forward pass, so BatchNorm statistics see rendered and real music together."""
     model.train()
     start = time.monotonic()
     sums: dict[str, float] = defaultdict(float)
     count, cut_short = 0, False
     bar = tqdm(batches, desc=description, unit="batch", disable=not progress, leave=False)
+    ssl_iter = iter(ssl_batches) if ssl_batches is not None and ssl_weight > 0 else None
     for batch in bar:
         batch = _to(batch, device)
-        outputs = model(frontend(batch["wave"]))
-        loss, parts = criterion(outputs, batch)
+        pair = _to(next(ssl_iter), device) if ssl_iter is not None else None
+        waves = batch["wave"] if pair is None else torch.cat([batch["wave"], pair["first"], pair["second"]])
+        outputs = model(frontend(waves))
+        n = len(batch["wave"])
+        loss, parts = criterion({head: value[:n] for head, value in outputs.items()}, batch)
+        if pair is not None:
+            first, second = outputs["embedding"][n:].chunk(2)
+            contrastive = ssl_weight * nt_xent(first, second, temperature)
+            loss = loss + contrastive
+            parts["ssl"] = float(contrastive.detach())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
@@ -139,6 +158,39 @@ def pool_windows(outputs: Mapping[str, Tensor], clip: Tensor, n_clips: int) -> d
     return pooled
 
 
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    """Rows minus their mean, re-normalised: how the shipped bundle's stored centring acts on a set."""
+    centred = vectors - vectors.mean(axis=0, keepdims=True)
+    return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+
+
+def real_music_metrics(embeddings: np.ndarray, groups: np.ndarray) -> dict:
+    """Retrieval among real soundtrack clips only (other sources cannot make it look better): raw and
+    with the set's mean removed (a proxy of the bundle's stored centring), and the spread."""
+    if len(set(groups.tolist())) < 2:
+        return {}
+    centred = _centred(embeddings)
+    return {
+        "real_precision@5": precision_at_k(embeddings, groups, 5)["precision"],
+        "real_triplet_accuracy": triplet_accuracy(embeddings, groups, n_triplets=1000)["accuracy"],
+        "real_spread": spread(embeddings, groups),
+        "real_precision@5_centred": precision_at_k(centred, groups, 5)["precision"],
+        "real_triplet_accuracy_centred": triplet_accuracy(centred, groups, n_triplets=1000)["accuracy"],
+        "real_spread_centred": spread(centred, groups),
+    }
+
+
+def _composite(metrics: Mapping[str, float | None]) -> float | None:
+    """The selection score: mood-family ROC-AUC + valence r + real-soundtrack P@5 + real-soundtrack
+    triplet accuracy (the last two centred, as shipped). Each part is on a 0-1 scale and each is one
+    of issue 12's targets; a missing part makes the whole None (never selected on partial evidence)."""
+    keys = ("mood_family_roc_auc", "valence_r", "real_precision@5_centred", "real_triplet_accuracy_centred")
+    values = [metrics.get(key) for key in keys]
+    if any(value is None for value in values):
+        return None
+    return float(sum(values))
+
+
 @torch.no_grad()
 def validate(
     model: nn.Module,
@@ -157,6 +209,7 @@ def validate(
     `batches` come from `ClipWindows` + `collate_windows`; `labels` is (mood labels, genre labels).
     """
     model.eval()
+    finish = getattr(model, "finish_track_embedding", None)
     pooled: dict[str, list[Tensor]] = defaultdict(list)
     targets: dict[str, list[Tensor]] = defaultdict(list)
     for batch in tqdm(batches, desc="validate", unit="batch", disable=not progress, leave=False):
@@ -164,7 +217,7 @@ def validate(
         chunks = [model(frontend(part.to(device))) for part in windows.split(window_batch)]
         outputs = {head: torch.cat([c[head] for c in chunks]) for head in HEADS}
         for head, value in pool_windows(outputs, clip.to(device), int(clip.max()) + 1).items():
-            pooled[head].append(value)
+            pooled[head].append(finish(value) if head == "embedding" and finish is not None else value)
         for key, value in batch.items():
             targets[key].append(value.to(device))
     outputs = {head: torch.cat(values) for head, values in pooled.items()}
@@ -192,7 +245,19 @@ def _headline(outputs: Mapping[str, Tensor], truth: Mapping[str, Tensor], labels
     )
     va = va_metrics(numpy(outputs["va"]), numpy(truth["va"]), numpy(truth["va_known"]) > 0)
     embeddings, groups = numpy(outputs["embedding"]), numpy(truth["group"])
+    family = family_auc(
+        numpy(truth["mood"]), numpy(outputs["mood"].sigmoid()), mood_labels, numpy(truth["mood_known"]) > 0
+    )
+    real = numpy(truth["real"]) > 0 if "real" in truth else np.zeros(len(groups), dtype=bool)
+    headline = {
+        "mood_family_roc_auc": family["roc_auc_macro"],
+        "valence_r": va["valence_r"],
+        "arousal_r": va["arousal_r"],
+        **real_music_metrics(embeddings[real], groups[real]),
+    }
+    headline["composite"] = _composite(headline)
     return {
+        **headline,
         "mood_roc_auc": mood["roc_auc_macro"],
         "mood_pr_auc": mood["pr_auc_macro"],
         "genre_roc_auc": genre["roc_auc_macro"],

@@ -40,8 +40,17 @@ from ml.training.loop import MONITORS, build_scheduler, train_epoch, validate
 from ml.training.losses import MultiTaskLoss
 from ml.training.manifest import ManifestEntry, filter_split, read_manifest
 from ml.training.sampler import GroupBatchSampler
+from ml.training.ssl import PoolPairs, PoolPairSampler, collate_pairs
+from ml.training.warm_start import warm_start
+from ml.training.whitening import fit_track_whitening
 
-__all__ = ["train", "seed_everything"]
+__all__ = ["train", "seed_everything", "TrainingTimeout"]
+
+
+class TrainingTimeout(RuntimeError):
+    """The wall-clock guard (`max_minutes` with `max_minutes_fails`) tripped: the run is unfinished.
+    `last.pt` holds the last finished epoch, so `--resume` continues it."""
+
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +75,10 @@ def train(
         if contract is not None and contract != base.contract:
             raise ValueError(f"fine-tuning keeps the audio contract of {config.init_from}; got another one")
         contract = base.contract
+    if contract is None and config.pitch_octaves:
+        contract = AudioContract(
+            pitch_bins_per_octave=config.pitch_bins_per_octave, pitch_octaves=config.pitch_octaves
+        )
     previous_threads = torch.get_num_threads()
     try:
         return _train(config, manifest, contract or AudioContract(), base)
@@ -130,15 +143,46 @@ def _train(
     else:
         architecture = config.architecture
         arch_params = {"embedding_dim": config.embedding_dim, **config.arch_params}
+        if contract.n_pitch:
+            arch_params.update(
+                pitch_bins=contract.n_pitch, pitch_bins_per_octave=contract.pitch_bins_per_octave
+            )
+        if config.whitening != "none":
+            arch_params["track_whitening"] = True
         model = build_model(
-            architecture, n_moods=len(labels.moods), n_genres=len(labels.genres), n_mels=contract.n_mels,
+            architecture, n_moods=len(labels.moods), n_genres=len(labels.genres), n_mels=contract.n_features,
             **arch_params,
         )  # fmt: skip
+    warm = None
+    if config.warm_start is not None and base is None:
+        source = ModelBundle.load(config.warm_start, device="cpu")
+        same = tuple(source.mood_labels) == labels.moods and tuple(source.genre_labels) == labels.genres
+        warm = {"from": source.version, "path": str(config.warm_start), "same_labels": same}
+        warm.update(warm_start(model, source.model.state_dict(), same_labels=same))
+        log.info("warm start from %s: %s", source.version, warm)
+    ssl_sampler, ssl_loader, pool_paths = None, None, []
+    if config.ssl_pool is not None and config.ssl_weight > 0:
+        from ml.corpus.pool import read_pool
+
+        pool = [t for t in read_pool(config.ssl_pool) if t.split == "ssl"]
+        pool_paths = [t.path for t in pool]
+        cache.warm_paths(pool_paths, progress=config.progress)
+        ssl_sampler = PoolPairSampler(
+            [t.duration for t in pool], size=config.ssl_batch, batches=len(sampler), seed=config.seed
+        )
+        ssl_loader = DataLoader(
+            PoolPairs(pool_paths, contract, cache, build_pipeline(config.ssl_augment, contract.sample_rate)),
+            batch_sampler=ssl_sampler,
+            collate_fn=collate_pairs,
+            num_workers=config.num_workers,
+            pin_memory=pin,
+        )
     model = model.to(device)
     frontend = LogMel(contract).to(device)
     criterion = MultiTaskLoss(config.loss_weights, margin=config.margin, mining=config.mining)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    scheduler = build_scheduler(config.schedule, optimizer, config.lr, config.epochs * len(sampler))
+    schedule_epochs = config.schedule_epochs or config.epochs
+    scheduler = build_scheduler(config.schedule, optimizer, config.lr, schedule_epochs * len(sampler))
     monitor = MONITORS[config.monitor]
 
     state = {"epoch": 0, "best": None, "best_epoch": None, "stale": 0, "elapsed_s": 0.0}
@@ -159,10 +203,14 @@ def _train(
             stop_reason = "patience"
             break
         if deadline is not None and time.monotonic() > deadline:
+            if config.max_minutes_fails:
+                raise TrainingTimeout(_timeout_message(config, state))
             stop_reason = "max_minutes"
             break
         epoch = state["epoch"] + 1
         sampler.set_epoch(epoch)
+        if ssl_sampler is not None:
+            ssl_sampler.set_epoch(epoch)
         train_stats = train_epoch(
             model,
             frontend,
@@ -175,6 +223,9 @@ def _train(
             deadline=deadline,
             description=f"epoch {epoch}/{config.epochs}",
             progress=config.progress,
+            ssl_batches=ssl_loader,
+            ssl_weight=config.ssl_weight,
+            temperature=config.ssl_temperature,
         )
         val_stats = validate(
             model,
@@ -203,6 +254,8 @@ def _train(
         if config.progress:
             print(_epoch_line(record, monitor.key), flush=True)
         if train_stats["cut_short"]:
+            if config.max_minutes_fails:
+                raise TrainingTimeout(_timeout_message(config, state))
             stop_reason = "max_minutes"
             break
 
@@ -210,6 +263,12 @@ def _train(
         model.load_state_dict(torch.load(best_path, map_location=device, weights_only=True))
     model.eval()
     card = _card(config, entries, state, stop_reason, device)
+    if warm is not None:
+        card["training"]["warm_start"] = warm
+    if config.whitening != "none" and base is None:
+        card["track_whitening"] = fit_track_whitening(
+            model, contract, cache, pool_paths, entries, mode=config.whitening, labels=labels
+        )
     if base is not None:
         card["fine_tuned_from"] = {"version": base.version, "path": str(config.init_from)}
     bundle = ModelBundle(
@@ -226,6 +285,14 @@ def _train(
     bundle.metrics = _final_metrics(bundle, config, entries, cache)
     bundle.save(config.out_dir)
     return bundle
+
+
+def _timeout_message(config: TrainConfig, state: dict) -> str:
+    return (
+        f"the {config.max_minutes:g}-minute guard tripped after epoch {state['epoch']} of {config.epochs}: "
+        f"this machine is slower than the schedule was sized for; continue with --resume "
+        f"(checkpoint {config.work_dir / 'last.pt'})"
+    )
 
 
 def _final_metrics(bundle: ModelBundle, config: TrainConfig, entries: Sequence[ManifestEntry], cache) -> dict:

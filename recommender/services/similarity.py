@@ -1,29 +1,41 @@
 """The one place that answers "which tracks sound like this?".
 
 Callers (track pages, playlists, profiles, the partner API, Subsonic) ask through this facade and never
-query embeddings themselves, so the backend (pgvector HNSW, an Annoy file, exact numpy) can be chosen per
-query here. Results are restricted to what ``user`` may see and to one embedding space (model version):
-vectors of different model versions are never compared.
+query embeddings themselves, so the backend is chosen per query here:
+
+- filters an index file cannot apply cheaply (mood families, genres, a scope narrower than "visible")
+  -> **pgvector** HNSW with per-query ``ef_search`` and iterative scans (``similarity_pgvector``);
+- the unfiltered hot path (a track page, a radio seed) -> the memory-mapped **Annoy** file
+  (``similarity_annoy``), corrected by the database for visibility and newer tracks, and falling back to
+  pgvector when the file is missing, stale, of another model version or short of candidates.
+
+Results are restricted to what ``user`` may see and to one embedding space (model version): vectors of
+different model versions are never compared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-from pgvector.django import CosineDistance
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from catalog.models import Track, TrackEmbedding
+from recommender.services.similarity_annoy import IndexUnavailable, annoy_neighbours
+from recommender.services.similarity_filters import Scope, SimilarityFilters
+from recommender.services.similarity_pgvector import pgvector_neighbours
 
-__all__ = ["Neighbour", "SimilarityFilters", "nearest_to_vector", "similar_tracks"]
+__all__ = [
+    "BACKENDS",
+    "Neighbour",
+    "Scope",
+    "SimilarityAnswer",
+    "SimilarityFilters",
+    "nearest_to_vector",
+    "search",
+    "similar_tracks",
+]
 
-
-@dataclass(frozen=True)
-class SimilarityFilters:
-    """Restrictions every returned track satisfies."""
-
-    exclude_track_ids: frozenset[int] = field(default_factory=frozenset)
-    exclude_artist_ids: frozenset[int] = field(default_factory=frozenset)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,47 @@ class Neighbour:
 
     track_id: int
     similarity: float
+
+
+@dataclass(frozen=True)
+class SimilarityAnswer:
+    """Neighbours and which backend found them (``fallback`` says why the preferred one could not)."""
+
+    neighbours: list[Neighbour]
+    backend: str
+    fallback: str = ""
+
+
+Backend = Callable[..., list[tuple[int, float]]]
+BACKENDS: dict[str, Backend] = {"pgvector": pgvector_neighbours, "annoy": annoy_neighbours}
+"""Backends by name; each takes ``(vector, *, user, model_version, k, filters)``."""
+
+
+def search(
+    vector: Sequence[float],
+    *,
+    user,
+    model_version: str,
+    k: int = 10,
+    filters: SimilarityFilters | None = None,
+    backend: str = "auto",
+) -> SimilarityAnswer:
+    """Like :func:`nearest_to_vector`, saying which backend answered. ``backend="auto"`` chooses (see the
+    module docs); a named backend is used as is, without fallback (benchmarks, tests)."""
+    filters = filters or SimilarityFilters()
+    if backend != "auto":
+        pairs = BACKENDS[backend](vector, user=user, model_version=model_version, k=k, filters=filters)
+        return SimilarityAnswer(_neighbours(pairs), backend)
+    fallback = ""
+    if not filters.needs_database:
+        try:
+            pairs = annoy_neighbours(vector, user=user, model_version=model_version, k=k, filters=filters)
+            return SimilarityAnswer(_neighbours(pairs), "annoy")
+        except IndexUnavailable as exc:
+            fallback = str(exc)
+            logger.debug("similarity: annoy unavailable (%s), asking pgvector", fallback)
+    pairs = pgvector_neighbours(vector, user=user, model_version=model_version, k=k, filters=filters)
+    return SimilarityAnswer(_neighbours(pairs), "pgvector", fallback)
 
 
 def nearest_to_vector(
@@ -43,17 +96,7 @@ def nearest_to_vector(
     filters: SimilarityFilters | None = None,
 ) -> list[Neighbour]:
     """The ``k`` tracks visible to ``user`` whose ``model_version`` embedding is closest to ``vector``."""
-    filters = filters or SimilarityFilters()
-    visible = Track.objects.visible_to(user).values("pk")
-    rows = (
-        TrackEmbedding.objects.filter(model_version=model_version, track_id__in=visible)
-        .exclude(track_id__in=filters.exclude_track_ids)
-        .exclude(track__artist_id__in=filters.exclude_artist_ids)
-        .annotate(distance=CosineDistance("vector", list(vector)))
-        .order_by("distance")
-        .values_list("track_id", "distance")[:k]
-    )
-    return [Neighbour(track_id=tid, similarity=1.0 - float(dist)) for tid, dist in rows]
+    return search(vector, user=user, model_version=model_version, k=k, filters=filters).neighbours
 
 
 def similar_tracks(
@@ -63,11 +106,11 @@ def similar_tracks(
     embedding = TrackEmbedding.objects.filter(track=track).first()
     if embedding is None:
         return []
-    filters = filters or SimilarityFilters()
-    filters = SimilarityFilters(
-        exclude_track_ids=filters.exclude_track_ids | {track.pk},
-        exclude_artist_ids=filters.exclude_artist_ids,
-    )
+    filters = (filters or SimilarityFilters()).excluding(track_ids={track.pk})
     return nearest_to_vector(
         embedding.vector, user=user, model_version=embedding.model_version, k=k, filters=filters
     )
+
+
+def _neighbours(pairs: list[tuple[int, float]]) -> list[Neighbour]:
+    return [Neighbour(track_id=track_id, similarity=similarity) for track_id, similarity in pairs]

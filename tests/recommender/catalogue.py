@@ -64,6 +64,7 @@ _serial = itertools.count()
 @dataclass
 class KnownCatalogue:
     family: dict[int, str] = field(default_factory=dict)  # track id -> family it was made in
+    artist_ids: list[int] = field(default_factory=list)  # every artist made, credited or not
 
     def of(self, family: str) -> list[int]:
         return [t for t, f in self.family.items() if f == family]
@@ -134,7 +135,7 @@ def build_catalogue(
         )
         for i, (family, *_rest) in enumerate(plans)
     )
-    known = KnownCatalogue()
+    known = KnownCatalogue(artist_ids=[a.pk for a in artist_rows])
     moods_out, genres_out, analyses, features, embeddings = [], [], [], [], []
     for track, (family, moods, genres, valence, arousal, embedding) in zip(tracks, plans, strict=True):
         known.family[track.pk] = family
@@ -192,6 +193,6 @@ def build_catalogue(
 
 
 def delete_catalogue(known: KnownCatalogue) -> None:
-    artists = set(Track.objects.filter(pk__in=known.family).values_list("artist_id", flat=True))
     Track.objects.filter(pk__in=known.family).delete()
-    Artist.objects.filter(pk__in=artists, tracks__isnull=True).delete()
+    # Artists drawn at random may have no track at all: delete every artist the build made.
+    Artist.objects.filter(pk__in=known.artist_ids, tracks__isnull=True).delete()

@@ -1,5 +1,5 @@
 """Fixtures of the recommender tests: a catalogue with known moods (built once per module through the real
-analysis path), listeners and logged-in clients."""
+analysis path), listeners and logged-in clients, and a similarity index folder per test."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from catalog.choices import Visibility
+from recommender.services import similarity_index
 from tests.factories import UserFactory
 from tests.recommender.catalogue import KnownCatalogue, build_catalogue, delete_catalogue
 
@@ -68,3 +69,18 @@ def ada(db):
 @pytest.fixture
 def bob(db):
     return UserFactory(username="bob")
+
+
+@pytest.fixture(autouse=True)
+def index_dir(settings, tmp_path):
+    """Each test has its own similarity index folder and no index opened by an earlier test."""
+    folder = tmp_path / "index"
+    settings.MOODMIX = {**settings.MOODMIX, "SIMILARITY_INDEX_DIR": str(folder)}
+    similarity_index._stores.clear()
+    yield folder
+    similarity_index._stores.clear()
+
+
+@pytest.fixture
+def listeners(db):
+    return UserFactory(username="ada"), UserFactory(username="bob")

@@ -1,0 +1,148 @@
+"""Held-out real recordings for honest selection and testing (moodmix-v2).
+
+- Validation soundtracks: the clips of `ml.corpus.pool.POOL_VAL` packages (never in the self-supervised
+  pool), so validation holds three real soundtrack packages (with freedroidrpg-data) and selection can
+  measure same-soundtrack retrieval and spread on music no training step heard.
+- Validation speaker: Dutch dialogue of Fish Fillets NG (fillets-ng-data-nl), in no other split.
+- Test speaker: Czech dialogue of Fish Fillets NG (fillets-ng-data-cs), in no other split, so "music vs
+  speech including an unseen real speaker" is measured on the test split.
+
+Speech clips join dialogue lines with short pauses into clips of 10-20 s, as the Asterisk clips do.
+`extend_manifest` appends these records to a corpus manifest as `manifest-v2.jsonl` beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from ml.corpus.clipio import SAMPLE_RATE, read_segment, write_clip
+from ml.corpus.debian import cache_dir, copyright_text
+from ml.corpus.manifest import ClipRecord, write_manifest
+from ml.corpus.pool import POOL, POOL_VAL, _tracks_of, fetch_pinned
+
+__all__ = ["SPEAKERS", "heldout_records", "extend_manifest"]
+
+CLIP_S = 15.0
+CLIPS_PER_TRACK = 3
+SPEECH_CLIPS = 24
+
+# package -> (version, split, folder glob of the dialogue lines, language)
+SPEAKERS: dict[str, tuple[str, str, str, str]] = {
+    "fillets-ng-data-nl": ("1.0.1-1.1", "val", "usr/share/games/fillets-ng/sound/*/nl/*.ogg", "nl"),
+    "fillets-ng-data-cs": ("1.0.1-1.1", "test", "usr/share/games/fillets-ng/sound/*/cs/*.ogg", "cs"),
+}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _soundtrack_clips(out: Path, cache: Path) -> list[ClipRecord]:
+    records = []
+    for package in POOL_VAL:
+        for track in _tracks_of(POOL[package], cache):
+            name = _slug(Path(track.path).stem)
+            lo, hi = 0.1 * track.duration, 0.9 * track.duration - CLIP_S
+            starts = (
+                np.linspace(lo, hi, CLIPS_PER_TRACK) if hi > lo else [max(0.0, (track.duration - CLIP_S) / 2)]
+            )
+            for index, start in enumerate(starts):
+                rel = Path("heldout") / package / f"{name}-{index}.flac"
+                if not (out / rel).exists():
+                    write_clip(out / rel, read_segment(Path(track.path), float(start), CLIP_S))
+                records.append(
+                    ClipRecord(
+                        path=str(rel), source="soundtrack", piece=f"{package}/{name}", group=package,
+                        split="val", moods=None, genres=None, valence=None, arousal=None, speech=0,
+                        licence=f"{track.licence} (Debian package {package}; see LICENCES-heldout.md)",
+                        duration=round(sf.info(str(out / rel)).duration, 2),
+                        meta={"track": Path(track.path).name, "start_s": round(float(start), 2)},
+                    )
+                )  # fmt: skip
+    return records
+
+
+def _speech_clips(out: Path, cache: Path, seed: int) -> list[ClipRecord]:
+    records = []
+    for package, (version, split, pattern, language) in SPEAKERS.items():
+        root = fetch_pinned(package, version, cache)
+        lines = sorted(root.glob(pattern))
+        rng = np.random.default_rng([seed, 12, sum(map(ord, package))])
+        order = rng.permutation(len(lines))
+        cursor = 0
+        for index in range(SPEECH_CLIPS):
+            rel = Path("heldout") / package / f"speech-{index:03d}.flac"
+            target_s = float(rng.uniform(10.0, 20.0))
+            parts: list[np.ndarray] = []
+            used: list[str] = []
+            while sum(p.size for p in parts) < target_s * SAMPLE_RATE and cursor < len(order):
+                line = lines[order[cursor]]
+                cursor += 1
+                parts += [read_segment(line), np.zeros(int(rng.uniform(0.2, 0.8) * SAMPLE_RATE), np.float32)]
+                used.append(line.name)
+            if not parts:
+                break
+            if not (out / rel).exists():
+                write_clip(out / rel, np.concatenate(parts)[: int(20.0 * SAMPLE_RATE)])
+            records.append(
+                ClipRecord(
+                    path=str(rel), source="speech", piece=f"{package}/{index}", group="speech", split=split,
+                    moods=None, genres=None, valence=None, arousal=None, speech=1,
+                    licence=f"GPL-2 (Fish Fillets NG {language} voices, Debian package {package})",
+                    duration=round(sf.info(str(out / rel)).duration, 2),
+                    meta={"lines": used, "speaker": f"fillets-ng-{language}"},
+                )
+            )  # fmt: skip
+    return records
+
+
+def heldout_records(out: Path, cache: Path | None = None, seed: int = 0) -> list[ClipRecord]:
+    """Write (or reuse) the held-out clips under `out/heldout/` and return their records."""
+    cache = cache or cache_dir()
+    return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed)
+
+
+def extend_manifest(
+    corpus: Path, cache: Path | None = None, seed: int = 0, rendered: int | None = None
+) -> Path:
+    """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
+    `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
+
+    `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
+    corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800)."""
+    cache = cache or cache_dir()
+    records = heldout_records(corpus, cache, seed)
+    lines = (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    if rendered is not None:
+        lines = [
+            line
+            for line in lines
+            if json.loads(line)["source"] != "rendered"
+            or int(json.loads(line)["piece"].split("-")[-1]) < rendered
+        ]
+    base = "".join(lines)
+    target = corpus / "manifest-v2.jsonl"
+    partial = corpus / "manifest-v2.part"
+    write_manifest(records, partial)
+    target.write_text(base + partial.read_text(encoding="utf-8"), encoding="utf-8")
+    partial.unlink()
+    texts = [
+        f"## {p}\n\n```\n{copyright_text(cache / 'unpacked' / p, p)}\n```\n" for p in (*POOL_VAL, *SPEAKERS)
+    ]
+    (corpus / "LICENCES-heldout.md").write_text("# Held-out recordings\n\n" + "\n".join(texts))
+    return target
+
+
+if __name__ == "__main__":
+    import sys
+
+    args = sys.argv[1:]
+    limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
+    folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
+    path = extend_manifest(Path(folder), rendered=limit)
+    print(json.dumps({"manifest": str(path)}))

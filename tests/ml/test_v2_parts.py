@@ -1,0 +1,161 @@
+"""moodmix-v2's parts: the pitch band, the pitch branch, NT-Xent, track whitening, warm start, spread."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from ml.audio import AudioContract, LogMel
+from ml.audio.frontend import pitch_filterbank
+from ml.evaluation.retrieval import spread
+from ml.evaluation.targets import assess_targets
+from ml.inference import ModelBundle
+from ml.models import build_model
+from ml.training.ssl import PoolPairSampler, nt_xent
+from ml.training.warm_start import warm_start
+
+torch.set_num_threads(1)
+PITCH = AudioContract(pitch_bins_per_octave=24, pitch_octaves=5)
+
+
+def tone(freq: float, contract: AudioContract = PITCH) -> torch.Tensor:
+    t = np.arange(contract.window_samples) / contract.sample_rate
+    return torch.from_numpy((0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32))
+
+
+@pytest.mark.parametrize("freq", [110.0, 116.54, 261.63, 277.18, 440.0, 1046.5])
+def test_the_pitch_band_puts_a_tone_in_its_semitone_bin(freq):
+    out = LogMel(PITCH)(tone(freq)[None])
+    assert out.shape == (1, PITCH.n_features, PITCH.window_frames)
+    peak = int(out[0, PITCH.n_mels :, 60].argmax())
+    assert abs(PITCH.pitch_f_min * 2 ** (peak / 24) / freq - 1) < 0.02  # within a quarter tone
+
+
+def test_a_semitone_apart_lands_two_bins_apart_where_mel_bands_cannot_tell():
+    front = LogMel(PITCH)
+    a, b = front(tone(261.63)[None])[0, :, 60], front(tone(277.18)[None])[0, :, 60]
+    assert int(b[PITCH.n_mels :].argmax()) - int(a[PITCH.n_mels :].argmax()) == 2
+    assert int(a[: PITCH.n_mels].argmax()) == int(b[: PITCH.n_mels].argmax())  # same mel band
+
+
+def test_v1_contracts_have_no_pitch_band_and_read_back_unchanged():
+    contract = AudioContract()
+    assert contract.n_pitch == 0 and contract.n_features == contract.n_mels
+    assert AudioContract.from_dict(PITCH.to_dict()) == PITCH
+    assert LogMel(contract)(tone(440.0, contract)[None]).shape[1] == 96
+
+
+def test_pitch_filterbank_rows_are_normalised_and_log_spaced():
+    bank = pitch_filterbank(5512.5, 1024, 65.40639, 24, 5)
+    assert bank.shape == (120, 513) and np.allclose(bank.sum(1), 1.0)
+
+
+def test_a_pitch_band_beyond_the_decimated_nyquist_is_refused():
+    with pytest.raises(ValueError, match="Nyquist"):
+        AudioContract(pitch_bins_per_octave=24, pitch_octaves=6)
+
+
+def test_pitch_aware_models_of_both_architectures_run_and_learn_from_the_pitch_rows():
+    for name in ("tf_cnn", "crnn"):
+        model = build_model(name, n_moods=5, n_genres=3, n_mels=PITCH.n_features, pitch_bins=PITCH.n_pitch)
+        features = LogMel(PITCH)(torch.randn(4, PITCH.window_samples) * 0.1)
+        features.requires_grad_(True)
+        out = model(features)
+        out["mood"].sum().backward()
+        assert out["embedding"].shape == (4, 128)
+        assert float(features.grad[:, PITCH.n_mels :].abs().sum()) > 0
+
+
+def test_nt_xent_is_low_for_matching_views_and_high_for_shuffled_ones():
+    torch.manual_seed(0)
+    views = torch.nn.functional.normalize(torch.randn(16, 32), dim=-1)
+    noisy = torch.nn.functional.normalize(views + 0.05 * torch.randn(16, 32), dim=-1)
+    assert float(nt_xent(views, noisy)) < 0.1
+    assert float(nt_xent(views, noisy[torch.randperm(16)])) > 2.0
+
+
+def test_pool_pairs_never_put_one_track_twice_in_a_batch():
+    sampler = PoolPairSampler([1.0] * 10, size=8, batches=20, seed=1)
+    for batch in sampler:
+        assert len({track for track, _ in batch}) == 8
+
+
+def test_track_whitening_buffers_centre_and_normalise_at_inference():
+    torch.manual_seed(0)
+    model = build_model("tf_cnn", n_moods=5, n_genres=3, track_whitening=True)
+    assert "track_centre" in model.state_dict() and "track_whiten" in model.state_dict()
+    shared = torch.tensor([1.0] + [0.0] * 127)
+    pooled = torch.nn.functional.normalize(shared + 0.01 * torch.randn(6, 128), dim=-1)
+    assert float((pooled @ pooled.T).min()) > 0.98  # collapsed, as v1 was on real music
+    model.track_centre.copy_(shared)
+    finished = model.finish_track_embedding(pooled)
+    assert torch.allclose(finished.norm(dim=-1), torch.ones(6))
+    off_diagonal = (finished @ finished.T)[~torch.eye(6, dtype=torch.bool)]
+    assert float(off_diagonal.abs().median()) < 0.5
+
+
+def test_warm_start_reproduces_the_source_model_exactly_at_step_zero():
+    torch.manual_seed(0)
+    source = build_model("tf_cnn", n_moods=5, n_genres=3).eval()
+    target = build_model(
+        "tf_cnn",
+        n_moods=5,
+        n_genres=3,
+        n_mels=PITCH.n_features,
+        pitch_bins=PITCH.n_pitch,
+        track_whitening=True,
+    ).eval()
+    report = warm_start(target, source.state_dict(), same_labels=True)
+    assert report["skipped"] == [] and "heads.mood.weight" in report["widened"]
+    wave = torch.randn(2, PITCH.window_samples) * 0.1
+    a, b = source(LogMel(AudioContract())(wave)), target(LogMel(PITCH)(wave))
+    for head in ("mood", "genre", "speech", "va", "embedding"):
+        assert torch.allclose(a[head], b[head], atol=1e-5), head
+
+
+def test_a_pitch_aware_whitened_bundle_saves_loads_and_predicts(tmp_path):
+    model = build_model(
+        "tf_cnn",
+        n_moods=2,
+        n_genres=2,
+        n_mels=PITCH.n_features,
+        pitch_bins=PITCH.n_pitch,
+        track_whitening=True,
+    )
+    model.track_centre.fill_(0.1)
+    params = {"pitch_bins": PITCH.n_pitch, "track_whitening": True}
+    bundle = ModelBundle("t", "tf_cnn", params, PITCH, ["calm", "happy"], ["rock", "jazz"], {}, model.eval())
+    bundle.save(tmp_path)
+    loaded = ModelBundle.load(tmp_path, device="cpu")
+    assert json.loads((tmp_path / "card.json").read_text())["audio_contract"]["pitch_octaves"] == 5
+    assert torch.equal(loaded.model.track_centre, model.track_centre)
+    prediction = loaded.predict(np.asarray(tone(440.0).repeat(3)))
+    assert abs(float(np.linalg.norm(prediction.embedding)) - 1) < 1e-5
+
+
+def test_spread_is_the_median_cosine_between_groups():
+    vectors = np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0], [0.1, 1.0]])
+    assert spread(vectors, ["a", "a", "b", "b"]) == pytest.approx(
+        np.median([0.0, 0.0995, 0.0995, 0.1980]), abs=1e-3
+    )
+    assert spread(vectors, ["a"] * 4) is None
+
+
+def test_issue_12_targets_read_the_spread_as_at_most_and_the_baseline_times_1_3():
+    metrics = {
+        "retrieval_by_source": {
+            "soundtrack": {
+                "spread": 0.4,
+                "precision": {"precision": 0.7},
+                "mfcc_baseline": {"precision": 0.6},
+                "triplet_accuracy": {"accuracy": 0.9},
+            }
+        }
+    }
+    met = {row["target"]: row["met"] for row in assess_targets(metrics)}
+    assert met["v2: spread, median cosine between real soundtracks"] is True
+    assert met["v2: same-soundtrack P@5 >= 1.3x mean-MFCC"] is False  # 0.7 < 0.78
+    assert met["v2: triplet accuracy, real soundtrack clips"] is True
