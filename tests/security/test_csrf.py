@@ -18,6 +18,12 @@ from tests.security.urls import every_url
 
 URLS = [url for _, url in every_url()]
 
+# Exempt on purpose, each with its reason; a new exemption must be added here, so it gets read.
+CSRF_EXEMPT = {
+    "/map/region.json": "read-only: POST only because a lasso polygon can be long; it changes nothing",
+    "/rest/1": "Subsonic API: credentials travel in each request (u/t/s), never the session cookie",
+}
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("superuser", [False, True], ids=["listener", "superuser"])
@@ -30,7 +36,7 @@ def test_every_post_without_a_token_is_refused(superuser, settings, tmp_path):
     accepted = []
     for url in [*URLS, f"/tracks/{track.pk}/sharing"]:
         response = client.post(url, {"visibility": "public", "name": "x", "title": "x"})
-        if response.status_code != 403:
+        if response.status_code != 403 and url not in CSRF_EXEMPT:
             accepted.append((url, response.status_code))
     assert accepted == []
     assert Track.objects.get(pk=track.pk).visibility == Visibility.PRIVATE

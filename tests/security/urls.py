@@ -25,6 +25,8 @@ def _regex_sample(regex: str) -> str:
         return first if re.fullmatch(r"[\w\-]+", first) else "1"
 
     text = re.sub(r"\(\?P<\w+>([^()]*)\)", group, regex)
+    text = re.sub(r"\(\?:[^()]*\)\?", "", text)  # optional groups: left out
+    text = re.sub(r"\\?.\?", "", text)  # an optional character: left out
     text = text.replace("^", "").replace("$", "").replace("\\Z", "").replace(".*", "")
     return text.replace("\\", "")
 
