@@ -1,6 +1,7 @@
 """The hostile corpus's *accepted* uploads through a real Celery worker: each ends ``analyzed`` or ``failed``
 with a stable code (never ``internal``), each task is received once (no redelivery loop) and the worker is
-still alive at the end (no crash loop). Uploaded through the real view, analysed by a real worker process.
+still alive at the end (no crash loop). Uploaded through the real view, analysed by a real worker process,
+on Redis and on the filesystem broker.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def shared_media():
         path.unlink() if path.is_file() else path.rmdir()
 
 
-def test_accepted_hostile_uploads_end_analyzed_or_failed_with_a_code(celery_worker_process, tmp_path):
+def test_accepted_hostile_uploads_end_analyzed_or_failed_with_a_code(
+    each_broker, celery_worker_process, tmp_path
+):
     client = Client()
     client.force_login(UserFactory(username="fuzzer"))
     accepted: dict[int, str] = {}
@@ -80,6 +83,7 @@ def test_accepted_hostile_uploads_end_analyzed_or_failed_with_a_code(celery_work
         return tracks if all(t.status in (TrackStatus.ANALYZED, TrackStatus.FAILED) for t in tracks) else None
 
     log = tmp_path / "worker.log"
+    assert f"transport:   {each_broker.split('/')[0]}" in log.read_text()  # the worker is on that broker
     tracks = wait_for(all_final, timeout=ANALYSIS_TIMEOUT_S)
     outcome = {accepted[t.pk]: (t.status, t.error_code) for t in tracks}
     for track in tracks:
