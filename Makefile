@@ -3,21 +3,27 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 VENV_OK := .venv/.installed
 
-.PHONY: demo test lint format venv system-deps models corpus stop clean-var
+.PHONY: demo serve test lint format venv lock system-deps models corpus stop clean-var
 
-$(VENV_OK): requirements.txt requirements-dev.txt
+$(VENV_OK): requirements.txt requirements-dev.txt constraints.txt
 	python3 -m venv .venv
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-venv: $(VENV_OK) ## create .venv and install the pinned requirements
+venv: $(VENV_OK) ## create .venv and install the pinned requirements (every transitive one: constraints.txt)
 
-system-deps: ## Debian packages for rendering the corpus and speech (fluidsynth, soundfont, espeak-ng)
+lock: ## regenerate constraints.txt with pip-compile after editing requirements*.txt
+	scripts/lock.sh
+
+system-deps: ## Debian packages: ffmpeg (m4a), corpus rendering and speech (fluidsynth, soundfont, espeak-ng), redis
 	scripts/system-deps.sh
 
 demo: $(VENV_OK) ## set up and run Moodmix with a demo catalogue at http://127.0.0.1:8000 (Ctrl-C stops)
 	scripts/demo.sh
+
+serve: $(VENV_OK) ## production stack locally: gunicorn + worker + beat, DEBUG off, SECRET_KEY in var/
+	scripts/serve.sh
 
 test: $(VENV_OK) ## the whole test suite, slow tests included (real PostgreSQL, real Celery worker)
 	$(PY) -m pytest

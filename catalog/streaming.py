@@ -17,6 +17,7 @@ AUDIO_CONTENT_TYPES = {
     "mp3": "audio/mpeg",
     "ogg": "audio/ogg",
     "oga": "audio/ogg",
+    "opus": "audio/ogg",  # Opus in its Ogg container (RFC 7845); browsers play it from this type
     "flac": "audio/flac",
     "wav": "audio/wav",
     "m4a": "audio/mp4",

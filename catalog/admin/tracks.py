@@ -40,6 +40,12 @@ LIST_GENRES = 2
 class TaggedChangeList(ChangeList):
     """A changelist that attaches each listed track's effective moods and genres, two queries a page."""
 
+    # Never shown in the list, and large: a timeline is JSON per analysis window, a waveform 600 floats.
+    DEFERRED_FIELDS = ("waveform", "analysis__timeline")
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.DEFERRED_FIELDS)
+
     def get_results(self, request) -> None:
         super().get_results(request)
         tracks = list(self.result_list)  # evaluates the page once; the template iterates the same objects

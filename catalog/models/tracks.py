@@ -229,3 +229,10 @@ class Track(models.Model):
     @property
     def is_final(self) -> bool:
         return TrackStatus(self.status).is_final
+
+    @property
+    def status_text(self) -> str:
+        """The status as the uploader reads it: "Queued 3 minutes ago", "Analysing for 1 minute", "Failed"."""
+        from catalog.services.stuck import in_flight_text  # services import the models
+
+        return in_flight_text(self)

@@ -121,6 +121,10 @@ def analysis_step(name: str) -> Callable[[AnalysisStep], AnalysisStep]:
 
 
 def registered_steps() -> dict[str, AnalysisStep]:
+    """Every analysis step, in order; loads the model step's module (torch) on first use only, so web
+    processes and management commands that never analyse do not pay for it."""
+    from catalog.services import predictions  # noqa: F401  (registers the "model" step on import)
+
     return dict(_STEPS)
 
 
@@ -199,7 +203,7 @@ def decode(track: Track) -> DecodedAudio:
 
 def run_steps(decoded: DecodedAudio) -> list[ResultWriter]:
     """Every registered step on one decoded track, in registration order."""
-    return [step(decoded) for step in _STEPS.values()]
+    return [step(decoded) for step in registered_steps().values()]
 
 
 _TRANSIENT = (OperationalError, InterfaceError)

@@ -18,7 +18,6 @@ from django.db.models import Count, Q, QuerySet
 
 from catalog.choices import TrackStatus
 from catalog.models import Track
-from catalog.services.analysis import requeue
 
 __all__ = [
     "IN_FLIGHT",
@@ -89,6 +88,10 @@ def queue_reanalysis(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+    # Imported here: the analysis module loads torch and scipy, which the admin (that imports this module
+    # at startup) must not pay for in every web process and management command.
+    from catalog.services.analysis import requeue
+
     requeue(to_queue, batch_size=batch_size)
     return QueueResult(queued=to_queue, skipped_in_flight=len(ids) - len(to_queue))
 

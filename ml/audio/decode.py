@@ -1,8 +1,14 @@
 """Decoding files to mono float32 waveforms at the contract's sample rate, and cheap probing.
 
 soundfile (libsndfile 1.2: WAV, FLAC, OGG/Vorbis, MP3) reads first, seeking straight to `offset`;
-formats it cannot read fall back to librosa's audioread path (M4A/AAC and friends need ffmpeg on the
-host). Resampling uses soxr at high quality (`librosa.resample(res_type="soxr_hq")`).
+only containers it cannot open fall back to librosa's audioread path (M4A/AAC and friends need ffmpeg on
+the host). Resampling uses soxr at high quality (`librosa.resample(res_type="soxr_hq")`).
+
+A partly decodable file (a damaged download: the header and first seconds are fine, then garbage) is
+``undecodable``, whichever decoder reads it and whether or not ffmpeg is installed: libsndfile's error in
+the middle of a file it opened is final (ffmpeg would skip the damage and return whatever it could), and
+an audioread decode that ends well before the duration the container announces is refused the same way.
+Analysing half a song would store moods, loudness and a duration that describe a different recording.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ __all__ = ["AudioInfo", "SILENCE_PEAK", "check_wave", "load_audio", "probe"]
 
 # A peak below this (about -80 dBFS) is digital silence or dither: nothing a listener would call music.
 SILENCE_PEAK = 1e-4
+
+# How much shorter than its header's duration a full audioread decode may be before it counts as truncated:
+# encoder padding and header rounding stay well below this.
+TRUNCATION_TOLERANCE_S = 1.0
+TRUNCATION_TOLERANCE_FRACTION = 0.02
 
 PathLike = str | os.PathLike
 
@@ -89,11 +100,17 @@ def load_audio(
         raise ValueError(f"offset must be >= 0 and duration > 0 or None (got {offset}, {duration})")
     path = _existing_file(path)
     try:
-        wave = _read_soundfile(path, offset, duration, sample_rate)
+        handle = sf.SoundFile(str(path))
     except (sf.SoundFileError, RuntimeError):
         wave, native_rate = _read_audioread(path, offset, duration)
         if native_rate != sample_rate and wave.size:
-            wave = librosa.resample(wave, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
+            try:
+                wave = librosa.resample(wave, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
+            except Exception as exc:  # noqa: BLE001 - a decoder's odd output is the file's fault, not ours
+                raise AudioError("undecodable", f"{path.name} decoded to unusable samples: {exc}") from exc
+    else:
+        with handle:
+            wave = _read_soundfile(handle, path, offset, duration, sample_rate)
     return check_wave(wave, what=path.name)
 
 
@@ -132,23 +149,25 @@ def _existing_file(path: PathLike) -> Path:
 _READ_BLOCK_FRAMES = 1 << 18
 
 
-def _read_soundfile(path: Path, offset: float, duration: float | None, sample_rate: int) -> np.ndarray:
-    with sf.SoundFile(str(path)) as handle:
-        rate = handle.samplerate
-        start = round(offset * rate)
-        if handle.frames and start >= handle.frames:
-            return np.zeros(0, dtype=np.float32)
+def _read_soundfile(
+    handle: sf.SoundFile, path: Path, offset: float, duration: float | None, sample_rate: int
+) -> np.ndarray:
+    rate = handle.samplerate
+    start = round(offset * rate)
+    if handle.frames and start >= handle.frames:
+        return np.zeros(0, dtype=np.float32)
+    wanted = handle.frames - start if handle.frames else None
+    if duration is not None:
+        wanted = max(1, round(duration * rate)) if wanted is None else min(wanted, round(duration * rate))
+    resampler = (
+        None
+        if rate == sample_rate
+        else soxr.ResampleStream(rate, sample_rate, 1, dtype="float32", quality="HQ")
+    )
+    out, read = _Output(None if wanted is None else math.ceil(wanted * sample_rate / rate) + 64), 0
+    try:
         if start:
             handle.seek(start)
-        wanted = handle.frames - start if handle.frames else None
-        if duration is not None:
-            wanted = max(1, round(duration * rate)) if wanted is None else min(wanted, round(duration * rate))
-        resampler = (
-            None
-            if rate == sample_rate
-            else soxr.ResampleStream(rate, sample_rate, 1, dtype="float32", quality="HQ")
-        )
-        out, read = _Output(None if wanted is None else math.ceil(wanted * sample_rate / rate) + 64), 0
         while wanted is None or read < wanted:
             count = _READ_BLOCK_FRAMES if wanted is None else min(_READ_BLOCK_FRAMES, wanted - read)
             data = handle.read(frames=count, dtype="float32", always_2d=True)
@@ -157,6 +176,13 @@ def _read_soundfile(path: Path, offset: float, duration: float | None, sample_ra
             read += len(data)
             mono = data.mean(axis=1)
             out.add(mono if resampler is None else resampler.resample_chunk(mono))
+    except (sf.SoundFileError, RuntimeError) as exc:
+        # libsndfile opened the container, so this is damage inside it, not an unknown format.
+        raise AudioError(
+            "undecodable",
+            f"{path.name} is damaged: decoding stopped after {offset + read / rate:.1f} s of "
+            f"{handle.frames / rate:.1f} s ({exc})",
+        ) from exc
     if resampler is not None:
         out.add(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
         # librosa.resample(fix=True): the output is exactly ceil(n * ratio) samples long.
@@ -197,4 +223,21 @@ def _read_audioread(path: Path, offset: float, duration: float | None) -> tuple[
             wave, rate = librosa.load(str(path), sr=None, mono=True, offset=offset, duration=duration)
     except Exception as exc:  # audioread raises a different class per backend; all mean "cannot decode"
         raise AudioError("undecodable", f"{path.name} could not be decoded as audio: {exc}") from exc
+    if offset == 0 and duration is None:
+        _refuse_truncated(path, decoded_s=wave.size / rate if rate else 0.0)
     return wave, int(rate)
+
+
+def _refuse_truncated(path: Path, decoded_s: float) -> None:
+    """ffmpeg skips damaged packets and exits 0: compare what it returned with the container's duration."""
+    try:
+        tagged = mutagen.File(str(path))
+        announced = float(tagged.info.length) if tagged is not None else 0.0
+    except Exception:  # noqa: BLE001 - no readable header: nothing to compare against
+        return
+    tolerance = max(TRUNCATION_TOLERANCE_S, TRUNCATION_TOLERANCE_FRACTION * announced)
+    if announced and decoded_s < announced - tolerance:
+        raise AudioError(
+            "undecodable",
+            f"{path.name} is damaged: only {decoded_s:.1f} s of {announced:.1f} s could be decoded",
+        )

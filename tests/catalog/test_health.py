@@ -16,6 +16,7 @@ def test_healthy_instance_reports_each_dependency(client):
     assert body["status"] == "ok"
     assert (body["database"], body["broker"], body["media"]) == ("ok", "ok", "ok")
     assert body["pgvector"].split(".")[0].isdigit()  # the installed extension's version, e.g. "0.8.1"
+    assert body["broker_url"].startswith(app.conf.broker_url)  # which broker, and why it was chosen
 
 
 def test_unreachable_broker_gives_503(client, monkeypatch):

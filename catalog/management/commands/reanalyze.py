@@ -1,4 +1,7 @@
-"""``manage.py reanalyze (--all | --outdated | --track ID...) [--dry-run] [--no-wait] [--timeout S]``
+"""``manage.py reanalyze (--all | --outdated | --stuck | --track ID...) [--dry-run] [--no-wait]``
+
+``--stuck`` runs the stuck-track sweep now (``catalog.services.stuck``, which beat runs every minute):
+tracks pending or analysing past their deadline are re-queued, those out of attempts fail.
 
 Queues tracks for analysis again (``catalog.services.reanalysis``): every track, the tracks not analysed
 by the current bundle's version, or the given ids. Tracks already pending or analysing are skipped,
@@ -17,6 +20,7 @@ from tqdm import tqdm
 from catalog.bundles import bundle_dir, current_model_version
 from catalog.models import Track
 from catalog.services.reanalysis import outdated_tracks, progress, queue_reanalysis, versions_of
+from catalog.services.stuck import stuck_tracks, sweep_stuck
 
 POLL_INTERVAL_S = 1.0
 
@@ -31,6 +35,11 @@ class Command(BaseCommand):
             "--outdated",
             action="store_true",
             help="Tracks whose model analysis is missing or from another version than the current bundle.",
+        )
+        scope.add_argument(
+            "--stuck",
+            action="store_true",
+            help="Tracks pending or analysing past their deadline (the beat sweep, run now).",
         )
         scope.add_argument("--track", type=int, nargs="+", metavar="ID", help="These track ids.")
         parser.add_argument("--dry-run", action="store_true", help="Only report what would be queued.")
@@ -47,6 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if options["stuck"]:
+            return self._sweep(options)
         tracks, include_in_flight = self._selection(options)
         total = tracks.count()
         versions = ", ".join(
@@ -69,6 +80,16 @@ class Command(BaseCommand):
         if options["no_wait"] or not result.queued:
             return
         self._follow(result.queued, options["timeout"], options["verbosity"])
+
+    def _sweep(self, options) -> None:
+        stuck = list(stuck_tracks().order_by("pk").values_list("pk", flat=True))
+        self.stdout.write(f"Selected {len(stuck)} stuck track(s).")
+        if options["dry_run"] or not stuck:
+            return
+        result = sweep_stuck()
+        self.stdout.write(f"Queued {len(result.requeued)}, failed {len(result.failed)} out of attempts.")
+        if result.requeued and not options["no_wait"]:
+            self._follow(result.requeued, options["timeout"], options["verbosity"])
 
     def _selection(self, options) -> tuple:
         if options["track"]:
