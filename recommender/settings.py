@@ -285,3 +285,14 @@ AUTH_PASSWORD_VALIDATORS.append({"NAME": "django.contrib.auth.password_validatio
 # After the database comes back, a persistent connection that died with it is replaced at the start of the
 # next request instead of failing it (the web recovers without a restart).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if HTTPS:
+    # HSTS for subdomains and the browsers' preload list bind every host under the parent domain to HTTPS
+    # for months: a self-hoster opts in (MOODMIX_HSTS_SUBDOMAINS, MOODMIX_HSTS_PRELOAD); until then the two
+    # checks that ask for them are silenced on purpose, so `check --deploy` is clean with HTTPS on.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MOODMIX_HSTS_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = _env_bool("MOODMIX_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [
+        *globals().get("SILENCED_SYSTEM_CHECKS", []),
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]

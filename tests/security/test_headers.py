@@ -86,3 +86,24 @@ def test_cookie_and_password_settings_follow_the_deployment_checklist():
     assert settings.SESSION_COOKIE_SAMESITE == "Lax" and settings.X_FRAME_OPTIONS == "DENY"
     validators = {v["NAME"].rsplit(".", 1)[1] for v in settings.AUTH_PASSWORD_VALIDATORS}
     assert {"MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator"} <= validators
+
+
+@pytest.mark.parametrize("https", ["1", "0"])
+def test_check_deploy_is_clean_with_production_settings(https):
+    """``manage.py check --deploy`` with DEBUG off, a real secret key, behind HTTPS or declared plain HTTP."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "MOODMIX_HTTPS": https}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
