@@ -12,8 +12,11 @@ import pytest
 
 
 def _reset_connections(app) -> None:
-    # The app caches its broker connection and producer pools: drop them so the next send uses the new URL.
-    app.pool.force_close_all()
+    # The app caches its connection pool, and kombu keeps process-wide pools keyed by broker URL (not by
+    # transport options): close and forget all of them, so the next send builds one for the new broker.
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
@@ -27,6 +30,8 @@ def each_broker(request, monkeypatch, tmp_path):
             pytest.skip("no Redis broker in this run (set MOODMIX_TEST_REDIS_URL)")
         yield app.conf.broker_url
         return
+    # Read before CELERY_BROKER_URL is set below: Celery's conf answers the environment variable first.
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
     folder = tmp_path / "fs-broker"
     for sub in ("queue", "processed"):
         (folder / sub).mkdir(parents=True)
@@ -39,7 +44,6 @@ def each_broker(request, monkeypatch, tmp_path):
     monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
     monkeypatch.setenv("MOODMIX_BROKER_DIR", str(folder))
     monkeypatch.setenv("MOODMIX_BROKER_RECORD", "")
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.broker_url, app.conf.broker_transport_options = "filesystem://", options
     _reset_connections(app)
     try:

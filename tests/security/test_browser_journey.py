@@ -14,8 +14,11 @@ test (Debian's chromium, never a downloaded browser).
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 
 from catalog.services.taxonomy import load_taxonomy
 from tests.catalog.audio import write_audio
@@ -37,6 +40,8 @@ ANALYSIS_TIMEOUT_MS = 300_000  # the worker's first analysis imports torch on a 
 def people(transactional_db):
     """Written before the browser starts: Django refuses database calls from Playwright's loop thread."""
     load_taxonomy()
+    if not Group.objects.filter(name="Editors").exists():  # an earlier transactional test flushed it
+        import_module("catalog.migrations.0006_editors_group").create_editors(django_apps, None)
     UserFactory(username="uma")
     UserFactory(username="otto")
     make_editor("edith")
