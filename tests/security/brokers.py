@@ -39,6 +39,7 @@ def each_broker(request, monkeypatch, tmp_path):
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),  # kombu's default is ./control, in the checkout
         "polling_interval": 0.05,
     }
     monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
