@@ -19,9 +19,11 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None) -> list:
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)]
+        # An empty list (a part whose file name is empty is dropped by Django's parser) is "no file": the
+        # field's own required check refuses it, instead of an upload of nothing answering 201.
+        return [super().clean(data or None, initial)]
 
 
 class UploadForm(forms.Form):

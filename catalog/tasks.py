@@ -60,7 +60,15 @@ def analyze_track(track_id: int) -> str | None:
     except SoftTimeLimitExceeded:
         fail(track_id, TrackErrorCode.TIMEOUT, f"The analysis did not finish within {SOFT_TIME_LIMIT_S} s.")
         return TrackStatus.FAILED.value
-    except TRANSIENT_ERRORS:
+    except TRANSIENT_ERRORS as exc:
+        if analyze_track.request.retries >= analyze_track.max_retries:
+            # Celery gives up after this raise: without this the track would stay "analyzing" for good.
+            attempts = analyze_track.max_retries + 1
+            fail(
+                track_id,
+                TrackErrorCode.ATTEMPTS_EXHAUSTED,
+                f"{attempts} attempts failed: {type(exc).__name__}: {exc}",
+            )
         raise  # autoretry_for: the track stays analysing and the retry claims it again
     except Exception as exc:
         fail(track_id, TrackErrorCode.INTERNAL, f"{type(exc).__name__}: {exc}")

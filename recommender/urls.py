@@ -14,3 +14,7 @@ urlpatterns = [
     path("", include("recommender.explore.urls")),
     path("", include("catalog.urls")),
 ]
+
+# A lost database answers 503 with a page that says so (recommender.error_pages.py); other errors stay 500.
+handler500 = "recommender.error_pages.server_error"
+handler400 = "recommender.error_pages.bad_request"  # an unparseable upload is explained, in JSON for the XHR

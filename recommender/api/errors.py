@@ -16,6 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from recommender.error_pages import OUTAGE_MESSAGE, RETRY_AFTER_S, is_database_outage
+
 __all__ = ["PROBLEM_CONTENT_TYPE", "ApiError", "api_not_found", "problem", "problem_exception_handler"]
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,11 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if is_database_outage(exc):  # the database is down: say so, as the web pages do (not "internal")
+        set_rollback()
+        body = problem(503, OUTAGE_MESSAGE, code="database_down", instance=instance)
+        headers = {"Retry-After": str(RETRY_AFTER_S)}
+        return Response(body, status=503, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
     if not isinstance(exc, exceptions.APIException):
         logger.exception("unexpected error in %s", instance, exc_info=exc)
         set_rollback()

@@ -80,7 +80,10 @@ def test_map_page_round_trip(live_server, transactional_db, browser_page):
 
     page.fill("#words-text", "blorf")
     page.click("#words-form button")
-    page.wait_for_function("document.querySelector('#words-reading').textContent.includes('Could not read')")
+    # A function, not a bare expression: Playwright evaluates a bare one with eval, which the CSP forbids.
+    page.wait_for_function(
+        "() => document.querySelector('#words-reading').textContent.includes('Could not read')"
+    )
 
     page.fill("#words-text", "calm and serene")
     page.click("#words-form button")

@@ -14,6 +14,7 @@ from catalog.models import Track
 from catalog.tasks import sweep_stuck_tracks
 from tests.catalog.audio import write_audio
 from tests.factories import UserFactory
+from tests.security.brokers import each_broker  # noqa: F401 - a fixture: Redis, then the filesystem broker
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -30,6 +31,7 @@ def finished_analyses(log: Path) -> int:
     )
 
 
+@pytest.mark.usefixtures("each_broker")  # set up before the worker fixture copies the environment
 def test_a_killed_workers_track_is_requeued_by_the_sweep_and_analysed_once(
     start_celery_worker, client, tmp_path
 ):
