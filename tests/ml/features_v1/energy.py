@@ -26,8 +26,8 @@ import math
 import librosa
 import numpy as np
 
+from ml.features.validation import checked_wave
 from tests.ml.features_v1.onsets import OnsetEnvelope, onset_envelope
-from tests.ml.features_v1.validation import checked_wave
 
 __all__ = ["energy", "rms_level_dbfs"]
 

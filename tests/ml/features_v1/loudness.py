@@ -18,7 +18,7 @@ import math
 import numpy as np
 from scipy.signal import lfilter
 
-from tests.ml.features_v1.validation import checked_wave
+from ml.features.validation import checked_wave
 
 __all__ = ["k_weighting", "integrated_loudness", "peak_dbfs"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from tests.ml.features_v1.validation import checked_wave
+from ml.features.validation import checked_wave
 
 __all__ = ["RHYTHM_HOP", "OnsetEnvelope", "onset_envelope"]
 

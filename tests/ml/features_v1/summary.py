@@ -7,13 +7,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ml.features.validation import checked_wave
 from tests.ml.features_v1.danceability import danceability
 from tests.ml.features_v1.energy import energy
 from tests.ml.features_v1.key import estimate_key
 from tests.ml.features_v1.loudness import integrated_loudness, peak_dbfs
 from tests.ml.features_v1.onsets import onset_envelope
 from tests.ml.features_v1.tempo import estimate_tempo
-from tests.ml.features_v1.validation import checked_wave
 
 __all__ = ["AudioFeatures", "compute_features"]
 
