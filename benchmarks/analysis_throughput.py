@@ -151,7 +151,11 @@ def baseline(path: Path, bundle) -> None:
                 y=window, sr=sr, n_fft=contract.n_fft, hop_length=contract.hop_length,
                 n_mels=contract.n_mels, fmin=contract.f_min, fmax=contract.mel_f_max,
             )  # fmt: skip
-            bundle.model(torch.from_numpy(np.log(mel + 1e-6))[None])
+            features = torch.from_numpy(np.log(mel + 1e-6))
+            if contract.n_pitch:  # the pitch band (moodmix-v2): the bundle's own code, one window at a time
+                wave = torch.from_numpy(window)
+                features = torch.cat([features, bundle.frontend._pitch(wave, features.shape[-1])])
+            bundle.model(features[None])
     librosa.beat.beat_track(y=y, sr=sr)
     librosa.feature.chroma_cqt(y=y, sr=sr)
 
@@ -298,12 +302,16 @@ def memory(args, long_mp3: Path) -> dict:
 
 
 def main() -> None:
+    from ml.inference.current import default_bundle_dir
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--bundle", type=Path, default=ROOT / "ml" / "bundles" / "moodmix-v1")
+    parser.add_argument(
+        "--bundle", type=Path, default=default_bundle_dir(), help="default: the shipped default"
+    )
     parser.add_argument("--audio", type=Path, default=VAR / "demo-audio", help="the demo catalogue's folder")
     parser.add_argument("--skip", nargs="*", default=[], choices=["single", "bulk", "memory"])
     parser.add_argument("--out", type=Path, default=VAR / "bench" / "analysis_throughput.json")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -177,8 +178,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     from ml.evaluation.report import format_report
     from ml.evaluation.targets import assess_targets, format_targets
     from ml.inference import ModelBundle
+    from ml.inference.device import PRECISION_ENV
     from ml.training.manifest import filter_split, read_manifest
 
+    # The card's figures are the float32 network's, the same on every machine; a worker's reduced
+    # precision (bfloat16 on CPUs with AMX, on CUDA) is held to float32 by tests/ml/test_inference_device.py.
+    os.environ.setdefault(PRECISION_ENV, "float32")
     entries = filter_split(read_manifest(args.manifest), args.split)
     if not entries:
         print(f"no clips in split {args.split!r} of {args.manifest}", file=sys.stderr)

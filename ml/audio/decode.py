@@ -174,7 +174,7 @@ def _read_soundfile(
             if not len(data):
                 break
             read += len(data)
-            mono = data.mean(axis=1)
+            mono = _downmix(data)
             out.add(mono if resampler is None else resampler.resample_chunk(mono))
     except (sf.SoundFileError, RuntimeError) as exc:
         # libsndfile opened the container, so this is damage inside it, not an unknown format.
@@ -188,6 +188,20 @@ def _read_soundfile(
         # librosa.resample(fix=True): the output is exactly ceil(n * ratio) samples long.
         return librosa.util.fix_length(out.samples(), size=math.ceil(read * sample_rate / rate))
     return out.samples()
+
+
+def _downmix(frames: np.ndarray) -> np.ndarray:
+    """Mean over the channels of (frames, channels) float32, as `frames.mean(axis=1)` computes it
+    (sum, then divide), channel by channel: numpy's reduction along the short, strided axis took 110 ms
+    for a 3-minute stereo track, the column sums 12 ms (issue 13)."""
+    channels = frames.shape[1]
+    if channels == 1:
+        return frames[:, 0]
+    mono = frames[:, 0] + frames[:, 1]
+    for channel in range(2, channels):
+        mono += frames[:, channel]
+    mono /= np.float32(channels)
+    return mono
 
 
 class _Output:
