@@ -92,8 +92,17 @@ class Browser:
     conn: http.client.HTTPConnection | None = None
 
     def request(
-        self, kind: str, method: str, path: str, *, form: dict | None = None, expect: int = 200
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        *,
+        form: dict | None = None,
+        expect: int = 200,
+        check: Callable[[http.client.HTTPResponse], str | None] | None = None,
     ) -> http.client.HTTPResponse:
+        """One request, recorded under ``kind``: an error unless it answers ``expect`` and ``check``
+        (when given) finds nothing wrong with the response; :class:`HttpFailure` then."""
         headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -113,6 +122,8 @@ class Browser:
             self._keep_cookies(response)
             if response.status != expect:
                 problem = f"HTTP {response.status} (expected {expect}) {method} {path}"
+            elif check is not None and (wrong := check(response)):
+                problem = f"{wrong}: {method} {path}"
         except (OSError, http.client.HTTPException) as exc:
             problem = f"{type(exc).__name__}: {exc} on {method} {path}"
             self.close()
@@ -129,29 +140,38 @@ class Browser:
                 else:
                     self.cookies[name] = morsel.value
 
-    def form_token(self, response: http.client.HTTPResponse) -> str:
-        found = _CSRF_INPUT.search(response.body.decode("utf-8", "replace"))
-        if found is None:
-            raise HttpFailure("no CSRF token in the form")
-        return found.group(1)
-
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
 
 
+def _form_token(response: http.client.HTTPResponse) -> str | None:
+    found = _CSRF_INPUT.search(response.body.decode("utf-8", "replace"))
+    return found.group(1) if found else None
+
+
+def _has_form_token(response: http.client.HTTPResponse) -> str | None:
+    return None if _form_token(response) else "no CSRF token in the form"
+
+
+def _to_a_playlist(response: http.client.HTTPResponse) -> str | None:
+    location = response.getheader("Location", "")
+    return None if re.fullmatch(r"/playlists/\d+/", location) else f"redirected to {location!r}"
+
+
 def log_in(browser: Browser, username: str) -> None:
-    page = browser.request("login", "GET", "/accounts/login/")
-    form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": browser.form_token(page)}
+    """As a browser does: the login page (its CSRF cookie and form token), then the form."""
+    page = browser.request("login", "GET", "/accounts/login/", check=_has_form_token)
+    form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": _form_token(page)}
     browser.request("login", "POST", "/accounts/login/", form=form, expect=302)
 
 
 def _generate(browser: Browser, rng: random.Random, ids: list[int]) -> None:
-    page = browser.request("mix page", "GET", "/mix/")
+    page = browser.request("mix page", "GET", "/mix/", check=_has_form_token)
     families = rng.sample(FAMILIES, rng.choice((1, 2)))
     form = {
-        "csrfmiddlewaretoken": browser.form_token(page),
+        "csrfmiddlewaretoken": _form_token(page),
         "strategy": "mood",
         "length": str(rng.choice((10, 20, 30))),
         "artist_spacing": "4",
@@ -159,11 +179,8 @@ def _generate(browser: Browser, rng: random.Random, ids: list[int]) -> None:
         "personalise": "on",
         **{f"mood_{family}": str(rng.choice((60, 80, 100))) for family in families},
     }
-    made = browser.request("generate", "POST", "/mix/", form=form, expect=302)
-    location = made.getheader("Location", "")
-    if not re.fullmatch(r"/playlists/\d+/", location):
-        raise HttpFailure(f"generate redirected to {location!r}, not a playlist")
-    browser.request("playlist page", "GET", location)
+    made = browser.request("generate", "POST", "/mix/", form=form, expect=302, check=_to_a_playlist)
+    browser.request("playlist page", "GET", made.getheader("Location"))
 
 
 # name: (weight, what it does): a GET of a path template ({id} a random track, {family} a random mood family,
