@@ -34,7 +34,7 @@ from catalog.models import Track
 from recommender.api.models import Scope, WebhookEndpoint
 from recommender.api.services.keys import create_partner, issue_key
 from recommender.explore.models import MusicMap
-from recommender.models import ListenerProfile, Playlist
+from recommender.models import ListenerProfile, ListeningEvent, Playlist
 from recommender.subsonic.credentials import reset_password, subsonic_credential
 from tests.catalog.editors import make_editor
 from tests.factories import TrackFactory, UserFactory
@@ -179,7 +179,7 @@ CASES = [
         None,
         _row(OK, superuser=DENY),
         {"track": "{track}", "kind": "like", "playlist": ""},
-        None,
+        "events",
     ),
     Case(
         "signal naming another's playlist",
@@ -188,7 +188,7 @@ CASES = [
         None,
         _row(OK, superuser=DENY),
         {"track": "{track}", "kind": "like", "playlist": "{playlist}"},
-        None,
+        "events",
     ),
     # --- admin ----------------------------------------------------------------------------------------
     Case(
@@ -298,14 +298,16 @@ CASES = [
         None,
         _row(OK, superuser=DENY),
         {},
+        "events",
     ),
     Case(
-        "subsonic: playlist into a playlist",
+        "subsonic: private track into a new playlist",
         "post",
         "/rest/createPlaylist?f=json&name=mine&songId=tr-{track}&{auth}",
         None,
         _row(OK, superuser=DENY),
         {},
+        "playlists",
     ),
     Case(
         "subsonic: playlists",
@@ -355,6 +357,10 @@ def _fill(text: str, world: World, actor: str) -> str:
 def _unchanged(world: World, what: str) -> bool:
     if what == "track":
         return Track.objects.get(pk=world.track.pk).visibility == Visibility.PRIVATE
+    if what == "events":
+        return not ListeningEvent.objects.filter(track=world.track).exists()
+    if what == "playlists":
+        return list(Playlist.objects.values_list("pk", flat=True)) == [world.playlist.pk]
     playlist = Playlist.objects.filter(pk=world.playlist.pk).first()
     return playlist is not None and playlist.name == "SECRET-olive-playlist"
 
