@@ -20,7 +20,7 @@ PACKAGES = ("pushover-data", "singularity-music")
 """The two smallest soundtrack packages (32 and 52 MB to download): Ogg Vorbis at 44.1 and 48 kHz."""
 COUNT = 8
 AUDIO_SUFFIXES = {".ogg", ".opus", ".mp3", ".flac"}
-NO_DEMO_AUDIO = "no demo audio: run `.venv/bin/python -m tests.demo_audio` (or set MOODMIX_DEMO_AUDIO)"
+NO_DEMO_AUDIO = "no demo audio: run `scripts/demo-audio.sh` (or set MOODMIX_DEMO_AUDIO to a folder of them)"
 
 __all__ = ["NO_DEMO_AUDIO", "demo_audio_dir", "demo_files", "fetch", "shortest_demo_files"]
 
