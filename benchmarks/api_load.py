@@ -57,15 +57,24 @@ def configure_environment() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "recommender.settings"
     os.environ["MOODMIX_DATABASE_NAME"] = DATABASE
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("MOODMIX_HTTPS", "0")  # plain HTTP on loopback, as `make serve` runs it
 
 
 def seed(n_tracks: int) -> tuple[list[int], str]:
-    """The ids of an ``n_tracks`` analysed public catalogue (created or reused) and a fresh partner key."""
+    """Set Django up on the bench database, migrate it and seed it (:func:`seed_catalogue`)."""
     import django
 
     django.setup()
-    import numpy as np
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return seed_catalogue(n_tracks)
+
+
+def seed_catalogue(n_tracks: int) -> tuple[list[int], str]:
+    """The ids of an ``n_tracks`` analysed public catalogue (created or reused) and a fresh partner key."""
+    import numpy as np
+    from django.db import connection
     from django.utils import timezone
 
     from catalog.choices import TrackStatus, Visibility
@@ -73,10 +82,9 @@ def seed(n_tracks: int) -> tuple[list[int], str]:
     from recommender.api.models import Partner
     from recommender.api.services.keys import create_partner, issue_key
 
-    call_command("migrate", verbosity=0)
     existing = Track.objects.filter(embedding__model_version=BENCH_VERSION).count()
     if existing != n_tracks:
-        print(f"seeding {n_tracks} tracks into {DATABASE} ...", flush=True)
+        print(f"seeding {n_tracks} tracks into {connection.settings_dict['NAME']} ...", flush=True)
         Track.objects.all().delete()
         Artist.objects.filter(slug__startswith="bench-").delete()
         artists = Artist.objects.bulk_create(
@@ -130,8 +138,6 @@ def seed(n_tracks: int) -> tuple[list[int], str]:
                     for t in tracks
                 ]
             )
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seed_scores(BENCH_VERSION)
@@ -190,7 +196,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int, log: Path, keepalive: int = 2) -> subprocess.Popen:
+    """``gunicorn recommender.wsgi`` on 127.0.0.1:``port`` with this process's environment, once it
+    answers ``/healthz``. ``keepalive``: seconds an idle keep-alive connection is held (gunicorn's
+    default 2; clients that pause between requests need more, as a proxy in front would give them)."""
     command = [
         sys.executable,
         "-m",
@@ -206,6 +215,8 @@ def start_gunicorn(port: int, workers: int, threads: int, log: Path) -> subproce
         str(threads),
         "--backlog",
         "256",
+        "--keep-alive",
+        str(keepalive),
         "--preload",  # import Django (and torch, via the catalogue app) once, before forking the workers
         "--log-level",
         "warning",
@@ -226,6 +237,33 @@ def start_gunicorn(port: int, workers: int, threads: int, log: Path) -> subproce
         time.sleep(0.5)
     server.terminate()
     raise RuntimeError("gunicorn did not answer /healthz within 180 s")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=40)  # gunicorn's graceful stop waits up to 30 s for busy threads
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def run_client_processes(target, jobs: list[tuple], timeout_s: float) -> list:
+    """``target(job, ready, results)`` in one spawned process per job, started together (``ready`` is a
+    barrier of all of them); returns what each put on ``results``."""
+    context = multiprocessing.get_context("spawn")
+    ready, queue = context.Barrier(len(jobs)), context.Queue()
+    processes = [context.Process(target=target, args=(job, ready, queue)) for job in jobs]
+    for process in processes:
+        process.start()
+    results = [queue.get(timeout=timeout_s) for _ in processes]
+    for process in processes:
+        process.join()
+    return results
+
+
+def split(total: int, parts: int) -> list[int]:
+    """``total`` clients over ``parts`` processes, as evenly as possible."""
+    return [total // parts + (i < total % parts) for i in range(parts)]
 
 
 def client_process(args: tuple, ready, results) -> None:
@@ -289,6 +327,19 @@ def percentile(values: list[float], q: float) -> float:
     )
 
 
+def latency_summary(latencies: list[float], errors: int, measured_s: float) -> dict:
+    """Requests, requests/s over ``measured_s``, p50/p95/p99/max in ms, and ``errors``."""
+    return {
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / measured_s, 1) if measured_s > 0 else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "max_ms": round(max(latencies, default=0.0) * 1000, 1),
+        "errors": errors,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -311,10 +362,7 @@ def main() -> None:
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads, out_dir / "api_load-gunicorn.log")
     try:
-        per_process = [
-            args.clients // args.processes + (i < args.clients % args.processes)
-            for i in range(args.processes)
-        ]
+        per_process = split(args.clients, args.processes)
         jobs = [
             (
                 port,
@@ -330,21 +378,10 @@ def main() -> None:
             for i, n in enumerate(per_process)
             if n
         ]
-        context = multiprocessing.get_context("spawn")
-        ready, queue = context.Barrier(len(jobs)), context.Queue()
-        processes = [context.Process(target=client_process, args=(job, ready, queue)) for job in jobs]
-        for process in processes:
-            process.start()
-        results = [queue.get(timeout=args.warmup + args.duration + 120) for _ in processes]
-        for process in processes:
-            process.join()
+        results = run_client_processes(client_process, jobs, args.warmup + args.duration + 120)
         measured_s = max(r[4] for r in results) - min(r[3] for r in results)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=40)  # gunicorn's graceful stop waits up to 30 s for busy threads
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_gunicorn(server)
     latencies = [lat for result in results for lat in result[0]]
     errors = sum(result[1] for result in results)
     samples = [s for result in results for s in result[2]][:5]
@@ -355,13 +392,7 @@ def main() -> None:
         "gunicorn": f"{args.workers} workers x {args.threads} threads (gthread)",
         "cpu_count": os.cpu_count(),
         "measured_s": round(measured_s, 1),
-        "requests": len(latencies),
-        "requests_per_s": round(len(latencies) / measured_s, 1) if measured_s > 0 else 0.0,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-        "max_ms": round(max(latencies, default=0.0) * 1000, 1),
-        "errors": errors,
+        **latency_summary(latencies, errors, measured_s),
         "error_samples": samples,
     }
     (out_dir / f"api_load-{args.endpoint}.json").write_text(json.dumps(report, indent=2))

@@ -7,7 +7,6 @@ are the ones docs/audio-features.md states; a change that moves a value past the
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +15,11 @@ import pytest
 from ml.audio import load_audio
 from ml.features import compute_features
 from ml.features.onsets import onset_envelope
+from tests.demo_audio import NO_DEMO_AUDIO, demo_files
 from tests.ml.features_v1 import compute_features as former_features
 from tests.ml.features_v1.onsets import onset_envelope as former_onset_envelope
 
 SR = 22050
-ROOT = Path(__file__).resolve().parents[2]
 # The key must agree wherever the former one was shown as a fact (the page shows no key below 0.6):
 # white noise reads 0.54, its "key" a coin toss between near-equal correlations and tunings.
 CLEAR_KEY = 0.6
@@ -90,12 +89,11 @@ def test_silence_has_the_former_features():
 
 
 def _demo_files() -> list[Path]:
-    folder = Path(os.environ.get("MOODMIX_DEMO_AUDIO", ROOT / "var" / "demo-audio"))
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in {".ogg", ".mp3", ".opus", ".flac"})[:3]
+    return demo_files()[:3]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _demo_files(), reason="no demo audio (python -m ml.corpus demo-tracks)")
+@pytest.mark.skipif(not _demo_files(), reason=NO_DEMO_AUDIO)
 @pytest.mark.parametrize("index", range(3))
 def test_real_soundtrack_music_has_the_former_features(index):
     files = _demo_files()

@@ -13,20 +13,29 @@ Policy (what the table encodes): private tracks are the owner's and the superuse
 instance); editors see them only when the owner submits them for review; playlists and profiles are only
 ever their owner's, also for a superuser on the listener pages (the admin is the superuser's tool);
 partner keys act as their partner's service account and never open a web session.
+
+The Subsonic API (``/rest/``) authenticates by its own credentials, never the session: session callers
+send their own Subsonic username and password (``{auth}`` in the URL), partner keys try their key as an
+OpenSubsonic ``apiKey`` (it is not one), anonymous callers send nothing. Subsonic answers errors as HTTP
+200 with ``status: failed``, which counts as a refusal here.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from catalog.choices import Visibility
 from catalog.models import Track
 from recommender.api.models import Scope, WebhookEndpoint
 from recommender.api.services.keys import create_partner, issue_key
-from recommender.models import ListenerProfile, Playlist
+from recommender.explore.models import MusicMap
+from recommender.models import ListenerProfile, ListeningEvent, Playlist
+from recommender.subsonic.credentials import reset_password, subsonic_credential
 from tests.catalog.editors import make_editor
 from tests.factories import TrackFactory, UserFactory
 
@@ -44,7 +53,15 @@ class World:
     partner_track: Track  # partner A's private upload (API)
     playlist: Playlist
     webhook: WebhookEndpoint
-    secrets: dict = field(default_factory=dict)
+    subsonic_passwords: dict = field(default_factory=dict)  # session actor -> their Subsonic password
+
+    def subsonic_auth(self, actor: str) -> str:
+        """The Subsonic credentials ``actor`` would send: their own, a partner key as ``apiKey``, or none."""
+        if actor in self.users:
+            return f"u={self.users[actor].username}&p={self.subsonic_passwords[actor]}"
+        if actor.startswith("key:"):
+            return f"apiKey={self.keys[actor]}"
+        return ""
 
 
 @pytest.fixture
@@ -67,7 +84,14 @@ def world(db, settings, tmp_path) -> World:
     )
     ListenerProfile.objects.get_or_create(user=olive)
     webhook = WebhookEndpoint.objects.create(partner=a, url="https://a.example/SECRET-hook", secret="s")
-    return World(users, keys, track, partner_track, playlist, webhook)
+    # The music map of one version holding both private tracks (the layout covers every embedded track,
+    # visible or not: serving it must filter them).
+    points = [[track.pk, 0.25, 0.25, "calm", []], [partner_track.pk, 0.75, 0.75, "calm", []]]
+    MusicMap.objects.create(
+        model_version="v", layout="pca", points=points, track_count=2, computed_at=timezone.now()
+    )
+    passwords = {actor: reset_password(subsonic_credential(user)) for actor, user in users.items()}
+    return World(users, keys, track, partner_track, playlist, webhook, passwords)
 
 
 def client_for(world: World, actor: str) -> Client:
@@ -93,14 +117,17 @@ def _row(owner=DENY, superuser=None, editor=DENY, keys=None, **others) -> dict:
 
 LISTING = dict.fromkeys(ACTORS, HIDE) | {"owner": OK, "superuser": OK}
 READ_A = {"key:catalog:read": OK}
+SESSIONS_ONLY = dict.fromkeys(ACTORS, DENY) | dict.fromkeys(SESSION_ACTORS[1:], OK)
+# Subsonic listings: every Subsonic user gets an answer, without what is not theirs.
+SUBSONIC_LISTING = dict.fromkeys(ACTORS, DENY) | dict.fromkeys(SESSION_ACTORS[1:], HIDE) | {"owner": OK}
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
     method: str
-    url: str  # formatted with the world's ids: {track}, {ptrack}, {playlist}, {hook}
-    secret: str | None
+    url: str  # formatted with the world's ids ({track}, {ptrack}, {playlist}, {hook}) and {auth}
+    secret: str | None  # formatted too: {subsonic_password} is the owner's
     expect: dict
     data: dict | None = None
     unchanged: str | None = None  # a check that a refused write changed nothing
@@ -152,7 +179,7 @@ CASES = [
         None,
         _row(OK, superuser=DENY),
         {"track": "{track}", "kind": "like", "playlist": ""},
-        None,
+        "events",
     ),
     Case(
         "signal naming another's playlist",
@@ -161,7 +188,7 @@ CASES = [
         None,
         _row(OK, superuser=DENY),
         {"track": "{track}", "kind": "like", "playlist": "{playlist}"},
-        None,
+        "events",
     ),
     # --- admin ----------------------------------------------------------------------------------------
     Case(
@@ -231,23 +258,124 @@ CASES = [
         "SECRET-hook",
         _row(DENY, keys={"key:catalog:write": OK, "key:B-all": HIDE}),
     ),
+    # --- music map and words (text to mood) -----------------------------------------------------------
+    Case("map points", "get", "/map/points.json", "SECRET-olive-track", LISTING),
+    Case(
+        "map region",
+        "post_json",
+        "/map/region.json",
+        "SECRET-olive-track",
+        LISTING,
+        {"polygon": [[0, 0], [1, 0], [1, 1], [0, 1]]},
+    ),
+    # Reading a sentence holds nobody's data: open to all on the map page, to listeners on the mix page.
+    Case("words read", "get", "/words/read.json?text=calm+but+hopeful", None, dict.fromkeys(ACTORS, OK)),
+    Case("mix words", "post", "/mix/words.json", None, SESSIONS_ONLY, {"text": "calm but hopeful"}),
+    # --- Subsonic API ---------------------------------------------------------------------------------
+    Case(
+        "subsonic: song", "get", "/rest/getSong?f=json&id=tr-{track}&{auth}", "SECRET-olive-track", _row(OK)
+    ),
+    Case("subsonic: stream", "get", "/rest/stream?f=json&id=tr-{track}&{auth}", None, _row(OK)),
+    Case("subsonic: cover", "get", "/rest/getCoverArt?f=json&id=tr-{track}&{auth}", None, _row(OK)),
+    Case(
+        "subsonic: search everything",
+        "get",
+        "/rest/search3?f=json&query=&{auth}",
+        "SECRET-olive-track",
+        SUBSONIC_LISTING | {"superuser": OK},
+    ),
+    Case(
+        "subsonic: random songs",
+        "get",
+        "/rest/getRandomSongs?f=json&size=50&{auth}",
+        "SECRET-olive-track",
+        SUBSONIC_LISTING | {"superuser": OK},
+    ),
+    Case(
+        "subsonic: star",
+        "post",
+        "/rest/star?f=json&id=tr-{track}&{auth}",
+        None,
+        _row(OK, superuser=DENY),
+        {},
+        "events",
+    ),
+    Case(
+        "subsonic: private track into a new playlist",
+        "post",
+        "/rest/createPlaylist?f=json&name=mine&songId=tr-{track}&{auth}",
+        None,
+        _row(OK, superuser=DENY),
+        {},
+        "playlists",
+    ),
+    Case(
+        "subsonic: playlists",
+        "get",
+        "/rest/getPlaylists?f=json&{auth}",
+        "SECRET-olive-playlist",
+        SUBSONIC_LISTING,
+    ),
+    Case(
+        "subsonic: playlist",
+        "get",
+        "/rest/getPlaylist?f=json&id=pl-{playlist}&{auth}",
+        "SECRET-olive-playlist",
+        _row(OK, superuser=DENY),
+    ),
+    Case(
+        "subsonic: playlist delete",
+        "post",
+        "/rest/deletePlaylist?f=json&id=pl-{playlist}&{auth}",
+        None,
+        _row(OK, superuser=DENY),
+        {},
+        "playlist",
+    ),
+    # Each listener's settings page shows their own Subsonic password, never another's.
+    Case(
+        "subsonic settings",
+        "get",
+        "/settings/subsonic/",
+        "{subsonic_password}",
+        dict.fromkeys(ACTORS, DENY) | dict.fromkeys(SESSION_ACTORS[2:], HIDE) | {"owner": OK},
+    ),
 ]
 
 
-def _fill(text: str, world: World) -> str:
+def _fill(text: str, world: World, actor: str) -> str:
     return text.format(
-        track=world.track.pk, ptrack=world.partner_track.pk, playlist=world.playlist.pk, hook=world.webhook.pk
+        track=world.track.pk,
+        ptrack=world.partner_track.pk,
+        playlist=world.playlist.pk,
+        hook=world.webhook.pk,
+        auth=world.subsonic_auth(actor),
+        subsonic_password=world.subsonic_passwords["owner"],
     )
 
 
 def _unchanged(world: World, what: str) -> bool:
     if what == "track":
         return Track.objects.get(pk=world.track.pk).visibility == Visibility.PRIVATE
+    if what == "events":
+        return not ListeningEvent.objects.filter(track=world.track).exists()
+    if what == "playlists":
+        return list(Playlist.objects.values_list("pk", flat=True)) == [world.playlist.pk]
     playlist = Playlist.objects.filter(pk=world.playlist.pk).first()
     return playlist is not None and playlist.name == "SECRET-olive-playlist"
 
 
+def _subsonic_failed(response) -> bool:
+    """A Subsonic error envelope (HTTP 200 with ``status: failed``, as clients expect)."""
+    if not response.get("Content-Type", "").startswith("application/json") or response.streaming:
+        return False
+    body = response.json()
+    return isinstance(body, dict) and body.get("subsonic-response", {}).get("status") == "failed"
+
+
 def _refused(response) -> bool:
+    if _subsonic_failed(response):
+        return True
     if response.status_code in (302, 301):
         return "login" in response["Location"] or response["Location"].rstrip("/").endswith("/admin")
     return response.status_code in (400, 401, 403, 404, 405)
@@ -259,15 +387,21 @@ CELLS = [(case, actor) for case in CASES for actor in ACTORS]
 @pytest.mark.parametrize(("case", "actor"), CELLS, ids=[f"{c.name}|{a}" for c, a in CELLS])
 def test_access_matrix(world, case: Case, actor: str):
     client = client_for(world, actor)
-    url = _fill(case.url, world)
-    data = {k: _fill(v, world) for k, v in (case.data or {}).items()}
-    response = getattr(client, case.method)(url, data) if case.method == "post" else client.get(url)
+    url = _fill(case.url, world, actor)
+    if case.method == "post_json":
+        response = client.post(url, json.dumps(case.data), content_type="application/json")
+    elif case.method == "post":
+        response = client.post(url, {k: _fill(v, world, actor) for k, v in (case.data or {}).items()})
+    else:
+        response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    shown = case.secret is not None and case.secret.encode() in body
+    secret = case.secret and _fill(case.secret, world, actor)
+    shown = secret is not None and secret.encode() in body
     expected = case.expect[actor]
     where = f"{case.name} as {actor}: {response.status_code}"
     if expected == OK:
         assert 200 <= response.status_code < 400, where
+        assert not _subsonic_failed(response), f"{where}: {body[:200]!r}"
         assert case.secret is None or shown, f"{where}: the owner's data is missing"
     elif expected == HIDE:
         assert response.status_code == 200 or _refused(response), where
@@ -280,4 +414,4 @@ def test_access_matrix(world, case: Case, actor: str):
 
 
 def test_the_matrix_has_every_cell():
-    assert len(CELLS) == len(CASES) * len(ACTORS) == len(CASES) * 10
+    assert len(CELLS) == len(CASES) * len(ACTORS) == len(CASES) * 10 == 400
