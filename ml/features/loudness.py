@@ -1,15 +1,17 @@
-"""Integrated loudness (LUFS) per ITU-R BS.1770-4, measured by pyloudnorm, and sample peak (dBFS).
+"""Integrated loudness (LUFS) per ITU-R BS.1770-4, measured by libebur128, and sample peak (dBFS).
 
 ITU-R BS.1770-4 (10/2015), "Algorithms to measure audio programme loudness and true-peak audio level":
 K-weighting (a high-shelf "head" filter then an RLB high-pass), mean square over 400 ms blocks with
 75 % overlap, an absolute gate at -70 LKFS, then a relative gate 10 LU below the loudness of the blocks
 that passed the absolute gate.
 
-The meter is pyloudnorm's (Steinmetz & Reiss 2021, "pyloudnorm: A simple yet flexible loudness meter in
-Python", AES Convention 150), a maintained implementation validated against the EBU test material,
-rather than our own. Its "DeMan" filter class re-derives the two K-weighting biquads for any sample rate
-from their analogue prototypes (Brecht De Man's fit of the BS.1770 48 kHz table, as libebur128 does);
-its default class is an RBJ-cookbook approximation that reads up to about 0.1 LU off at 22.05 kHz.
+The meter is libebur128 (Jan Kokemüller's reference EBU R128 implementation in C, the one ffmpeg's
+`ebur128` filter, mpv and PulseAudio use) through its binding pyebur128, rather than our own. It derives
+the two K-weighting biquads for any sample rate from their analogue prototypes (Brecht De Man's fit of
+the BS.1770 48 kHz table). It replaced pyloudnorm's "DeMan" meter (the same filters, in Python: two
+float64 IIR passes over a copy of the track and a per-block loop) in issue 13: 3.3x less CPU time
+(26 ms for 3 minutes), no float64 copy of the track, and the same readings (within 1e-7 LU on 12 demo
+soundtracks; tests/ml/test_features_loudness.py cross-checks the two meters).
 
 For a mono signal, channel weight G = 1: a 997 Hz sine with a peak of -20 dBFS reads -23.0 LUFS.
 """
@@ -17,10 +19,9 @@ For a mono signal, channel weight G = 1: a 997 Hz sine with a peak of -20 dBFS r
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
-import pyloudnorm
+import pyebur128
 
 from ml.features.validation import checked_wave
 
@@ -28,11 +29,6 @@ __all__ = ["BLOCK_SECONDS", "integrated_loudness", "peak_dbfs"]
 
 BLOCK_SECONDS = 0.400
 _SHELF_HZ = 1681.974450955533  # the K-weighting shelf: below twice this rate the filter is undefined
-
-
-@lru_cache(maxsize=8)
-def _meter(sample_rate: int) -> pyloudnorm.Meter:
-    return pyloudnorm.Meter(sample_rate, filter_class="DeMan", block_size=BLOCK_SECONDS)
 
 
 def integrated_loudness(wave: np.ndarray, sample_rate: int) -> float:
@@ -48,8 +44,9 @@ def integrated_loudness(wave: np.ndarray, sample_rate: int) -> float:
         )
     if x.size < BLOCK_SECONDS * sample_rate or not np.any(x):
         return float("-inf")
-    # float32 in: pyloudnorm copies its input, and a float64 copy of a 20-minute track is 211 MB.
-    lufs = float(_meter(sample_rate).integrated_loudness(x))
+    meter = pyebur128.R128State(1, sample_rate, pyebur128.MeasurementMode.MODE_I)
+    meter.add_frames(x, x.size)  # reads the float32 buffer in place: no copy of the track
+    lufs = float(pyebur128.get_loudness_global(meter))
     return lufs if math.isfinite(lufs) else float("-inf")
 
 

@@ -1,12 +1,12 @@
-"""Integrated loudness per ITU-R BS.1770-4 and sample peak, on generated sines."""
+"""Integrated loudness per ITU-R BS.1770-4 (libebur128) and sample peak, on generated sines."""
 
 from __future__ import annotations
 
 import numpy as np
+import pyloudnorm
 import pytest
 
 from ml.features import integrated_loudness, peak_dbfs
-from ml.features.loudness import _meter
 from tests.ml.features_v1.loudness import integrated_loudness as former_loudness
 
 
@@ -15,8 +15,9 @@ def sine(freq: float, peak: float, seconds: float, sr: int) -> np.ndarray:
     return (peak * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-def test_the_meters_k_weighting_at_48k_reproduces_the_table_in_bs1770():
-    filters = _meter(48000)._filters
+def test_pyloudnorms_deman_k_weighting_at_48k_reproduces_the_table_in_bs1770():
+    """The filters the cross-check below trusts (libebur128 derives the same De Man fit in C)."""
+    filters = pyloudnorm.Meter(48000, filter_class="DeMan")._filters
     shelf, highpass = filters["high_shelf_DeMan"], filters["high_pass_DeMan"]
     np.testing.assert_allclose(shelf.b, [1.53512485958697, -2.69169618940638, 1.19839281085285], atol=1e-8)
     np.testing.assert_allclose(shelf.a, [1.0, -1.69065929318241, 0.73248077421585], atol=1e-8)
@@ -24,13 +25,28 @@ def test_the_meters_k_weighting_at_48k_reproduces_the_table_in_bs1770():
     np.testing.assert_allclose(highpass.a, [1.0, -1.99004745483398, 0.99007225036621], atol=1e-8)
 
 
+@pytest.mark.parametrize("sr", [22050, 44100, 48000])
+def test_libebur128_reads_what_pyloudnorms_deman_meter_reads(sr):
+    """Two independent implementations of BS.1770-4 (C and Python) agree to 1e-4 LU, gates included."""
+    rng = np.random.default_rng(5)
+    meter = pyloudnorm.Meter(sr, filter_class="DeMan", block_size=0.400)
+    signals = [
+        sine(997, 0.1, 5.0, sr),
+        sine(40, 0.8, 3.0, sr),
+        np.concatenate([sine(997, 0.3, 6.0, sr), sine(3000, 0.003, 6.0, sr)]),  # the relative gate drops half
+        (0.2 * rng.standard_normal(9 * sr)).astype(np.float32),
+    ]
+    for wave in signals:
+        assert integrated_loudness(wave, sr) == pytest.approx(meter.integrated_loudness(wave), abs=1e-4)
+
+
 def test_a_rate_too_low_for_k_weighting_is_refused():
     with pytest.raises(ValueError, match="too low"):
         integrated_loudness(sine(997, 0.1, 3.0, 3000), 3000)
 
 
-def test_pyloudnorm_reads_what_our_former_meter_read():
-    """The former in-house BS.1770 meter (tests/ml/features_v1) and pyloudnorm agree within 0.01 LU."""
+def test_the_meter_reads_what_our_former_meter_read():
+    """The former in-house BS.1770 meter (tests/ml/features_v1) and libebur128 agree within 0.01 LU."""
     rng = np.random.default_rng(3)
     for sr in (22050, 44100):
         signals = [
