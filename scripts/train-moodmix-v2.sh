@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 OUT=${OUT:-ml/bundles/moodmix-v2}
-WORK=var/training/moodmix-v2
+WORK=${WORK:-var/training/moodmix-v2}
 STAGE=${STAGE:-all}
 if [ "$STAGE" != finish ]; then
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus --rendered "${RENDERED:-800}"
@@ -26,7 +26,7 @@ $PY -m ml.train train \
   --arch "${ARCH:-tf_cnn}" \
   --pitch 24:5 \
   --warm-start "${WARM_START:-ml/bundles/moodmix-v1}" \
-  --ssl-pool var/pool/pool.jsonl --ssl-weight 1 --ssl-batch 16 --ssl-temperature 0.1 \
+  --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
   --whitening auto \
   --epochs "${EPOCHS:-7}" --schedule-epochs "${SCHEDULE_EPOCHS:-7}" --batches-per-epoch "${BATCHES:-64}" \
   --lr 3e-4 --schedule cosine \
