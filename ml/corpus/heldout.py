@@ -123,9 +123,11 @@ def _soundtrack_clips(out: Path, cache: Path) -> list[ClipRecord]:
     return records
 
 
-def _speech_clips(out: Path, cache: Path, seed: int) -> list[ClipRecord]:
+def _speech_clips(out: Path, cache: Path, seed: int, train_voices: bool = True) -> list[ClipRecord]:
     records = []
     for name, speaker in SPEAKERS.items():
+        if speaker.split == "train" and not train_voices:
+            continue
         root = fetch_pinned(speaker.package, speaker.version, cache)
         lines = _lines(speaker, root)
         rng = np.random.default_rng([seed, 12, sum(map(ord, name))])
@@ -156,14 +158,21 @@ def _speech_clips(out: Path, cache: Path, seed: int) -> list[ClipRecord]:
     return records
 
 
-def heldout_records(out: Path, cache: Path | None = None, seed: int = 0) -> list[ClipRecord]:
-    """Write (or reuse) the held-out clips under `out/heldout/` and return their records."""
+def heldout_records(
+    out: Path, cache: Path | None = None, seed: int = 0, train_voices: bool = True
+) -> list[ClipRecord]:
+    """Write (or reuse) the held-out clips under `out/heldout/` and return their records (without the
+    extra training voices when `train_voices` is false: the manifest the shipped moodmix-v2 used)."""
     cache = cache or cache_dir()
-    return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed)
+    return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed, train_voices)
 
 
 def extend_manifest(
-    corpus: Path, cache: Path | None = None, seed: int = 0, rendered: int | None = None
+    corpus: Path,
+    cache: Path | None = None,
+    seed: int = 0,
+    rendered: int | None = None,
+    train_voices: bool = True,
 ) -> Path:
     """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
     `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
@@ -171,7 +180,7 @@ def extend_manifest(
     `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
     corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800)."""
     cache = cache or cache_dir()
-    records = heldout_records(corpus, cache, seed)
+    records = heldout_records(corpus, cache, seed, train_voices)
     lines = (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     if rendered is not None:
         lines = [
@@ -188,7 +197,9 @@ def extend_manifest(
     partial.unlink()
     texts = [
         f"## {p}\n\n```\n{copyright_text(cache / 'unpacked' / p, p)}\n```\n"
-        for p in dict.fromkeys((*POOL_VAL, *(s.package for s in SPEAKERS.values())))
+        for p in dict.fromkeys(
+            (*POOL_VAL, *(s.package for s in SPEAKERS.values() if train_voices or s.split != "train"))
+        )
     ]
     (corpus / "LICENCES-heldout.md").write_text("# Held-out recordings\n\n" + "\n".join(texts))
     return target
@@ -200,5 +211,5 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
     folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
-    path = extend_manifest(Path(folder), rendered=limit)
+    path = extend_manifest(Path(folder), rendered=limit, train_voices="--no-train-voices" not in args)
     print(json.dumps({"manifest": str(path)}))

@@ -56,3 +56,5 @@ def test_speech_clips_join_lines_into_labelled_clips_of_their_speakers_split(tmp
     for record in records:
         assert 10.0 <= record.duration <= 20.0 and (out / record.path).is_file()
         assert "kept-for-evaluation.wav" not in record.meta["lines"]
+    without = heldout._speech_clips(out, tmp_path, seed=0, train_voices=False)
+    assert [r.split for r in without] == ["val"] and without[0].path == records[-1].path
