@@ -6,9 +6,10 @@
 # stopped after 1 (EPOCHS / SCHEDULE_EPOCHS). RECIPE=speech is the retraining tried on 2026-12-02 against its
 # speech regression (docs/model-card.md: better on speech, worse on the validation composite, not shipped):
 # 7 epochs of 64 batches, 5 more real voices in the train split, the speech group x3 in the P x K draw
-# (SOURCE_WEIGHTS) and the speech loss at 1. Measured at nice 10 on the shared 2-core machine: corpus 7 min,
-# pool 3 min, held-out clips 1 min; the shipped schedule about 5 min of training, RECIPE=speech 27-45 min
-# (2.5-6 s a step as other jobs come and go, 1 min of validation an epoch), the test evaluations 5 min.
+# (SOURCE_WEIGHTS), the speech loss at 1 and the NT-Xent weight at 0.5. Measured at nice 10 on the shared
+# 2-core machine: corpus 7 min, pool 3 min, held-out clips 1 min; the shipped schedule about 5 min of
+# training, RECIPE=speech 27-47 min (2.4-5.6 s a step as other jobs come and go, 1 min of validation an
+# epoch, 4 min for the whitening fit and the final val evaluation), the test evaluations about 5 min.
 # STAGE=train stops after training (to choose on validation before the test split is read);
 # STAGE=finish runs only what follows training (pool card, test evaluation, v1 on the same clips).
 set -euo pipefail
@@ -18,8 +19,8 @@ OUT=${OUT:-ml/bundles/moodmix-v2}
 WORK=${WORK:-var/training/moodmix-v2}
 STAGE=${STAGE:-all}
 if [ "${RECIPE:-shipped}" = speech ]; then
-  : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3,soundtrack=1.5}"
-  : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}"
+  : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
+  : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}"
 fi
 if [ "$STAGE" != finish ]; then
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus --rendered "${RENDERED:-800}"
