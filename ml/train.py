@@ -98,6 +98,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         help="epochs the LR schedule spans (default --epochs): stop early in it",
     )
+    v2.add_argument(
+        "--source-weights",
+        type=_key_values,
+        default={},
+        help="P x K group draw weights by clip source, e.g. 'speech=3,soundtrack=2' (default 1 each)",
+    )
     v2.add_argument("--warm-start", type=Path, help="initialise what fits from this bundle (e.g. moodmix-v1)")
     v2.add_argument(
         "--max-minutes-fails",
@@ -138,6 +144,7 @@ def _train(args: argparse.Namespace) -> int:
         weight_decay=args.weight_decay,
         schedule=args.schedule,
         loss_weights={**DEFAULT_LOSS_WEIGHTS, **args.loss_weights},
+        source_weights={key: float(value) for key, value in args.source_weights.items()},
         margin=args.margin,
         mining=args.mining,
         augment=args.augment,

@@ -27,8 +27,11 @@ def read_segment(path: Path, start_s: float = 0.0, duration_s: float | None = No
     """Decode [start_s, start_s + duration_s) of `path` to mono float32 at SAMPLE_RATE."""
     with sf.SoundFile(str(path)) as f:
         sr = f.samplerate
-        f.seek(int(start_s * sr))
-        frames = -1 if duration_s is None else int(duration_s * sr)
+        # Raw GSM (Asterisk prompts) cannot seek, even to 0, and must be told how much to read.
+        if start_s > 0:
+            f.seek(int(start_s * sr))
+        whole = -1 if f.seekable() else f.frames
+        frames = whole if duration_s is None else int(duration_s * sr)
         audio = f.read(frames, dtype="float32", always_2d=True)
     return resample(audio.mean(axis=1), sr)
 

@@ -6,6 +6,11 @@
 - Validation speaker: Dutch dialogue of Fish Fillets NG (fillets-ng-data-nl), in no other split.
 - Test speaker: Czech dialogue of Fish Fillets NG (fillets-ng-data-cs), in no other split, so "music vs
   speech including an unseen real speaker" is measured on the test split.
+- More real voices for the train split (moodmix-v2 heard the unseen voices as music too often with only
+  one real speaker in training): Colombian Spanish prompts (asterisk-prompt-es-co), the two Mandarin
+  syllable voices of gcin-voice, and KLettres' letters and syllables in 16 languages. Not KLettres' French,
+  Italian and Russian (kept for evaluation), nor its Czech and Dutch: the val and test languages stay
+  unheard in training.
 
 Speech clips join dialogue lines with short pauses into clips of 10-20 s, as the Asterisk clips do.
 `extend_manifest` appends these records to a corpus manifest as `manifest-v2.jsonl` beside it.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,17 +31,67 @@ from ml.corpus.debian import cache_dir, copyright_text
 from ml.corpus.manifest import ClipRecord, write_manifest
 from ml.corpus.pool import POOL, POOL_VAL, _tracks_of, fetch_pinned
 
-__all__ = ["SPEAKERS", "heldout_records", "extend_manifest"]
+__all__ = ["SPEAKERS", "Speaker", "heldout_records", "extend_manifest"]
 
 CLIP_S = 15.0
 CLIPS_PER_TRACK = 3
 SPEECH_CLIPS = 24
 
-# package -> (version, split, folder glob of the dialogue lines, language)
-SPEAKERS: dict[str, tuple[str, str, str, str]] = {
-    "fillets-ng-data-nl": ("1.0.1-1.1", "val", "usr/share/games/fillets-ng/sound/*/nl/*.ogg", "nl"),
-    "fillets-ng-data-cs": ("1.0.1-1.1", "test", "usr/share/games/fillets-ng/sound/*/cs/*.ogg", "cs"),
-}
+
+@dataclass(frozen=True)
+class Speaker:
+    """Real voices of one Debian package (or one voice of it): recorded lines joined into speech clips.
+
+    `patterns` are globs under the unpacked package; a line whose path has a folder named in `exclude`
+    is left out (languages kept for evaluation or held by another split)."""
+
+    package: str
+    version: str
+    split: str
+    patterns: tuple[str, ...]
+    language: str
+    licence: str
+    clips: int = SPEECH_CLIPS
+    exclude: tuple[str, ...] = ()
+
+
+_FILLETS = "usr/share/games/fillets-ng/sound/*/{}/*.ogg"
+_GCIN = "Mandarin syllables, Debian package gcin-voice"
+# name -> speaker; the name keys the clips' folder and seed (so adding speakers changes no other clip).
+SPEAKERS: dict[str, Speaker] = {
+    "fillets-ng-data-nl": Speaker(
+        "fillets-ng-data-nl", "1.0.1-1.1", "val", (_FILLETS.format("nl"),), "nl",
+        "GPL-2 (Fish Fillets NG nl voices, Debian package fillets-ng-data-nl)",
+    ),
+    "fillets-ng-data-cs": Speaker(
+        "fillets-ng-data-cs", "1.0.1-1.1", "test", (_FILLETS.format("cs"),), "cs",
+        "GPL-2 (Fish Fillets NG cs voices, Debian package fillets-ng-data-cs)",
+    ),
+    "asterisk-prompt-es-co": Speaker(
+        "asterisk-prompt-es-co", "0.20070403-2.1", "train",
+        ("usr/share/asterisk/sounds/es/*.gsm", "usr/share/asterisk/sounds/es/digits/*.gsm"), "es-CO",
+        "GPL (Colombian Spanish Asterisk prompts, Debian package asterisk-prompt-es-co)", clips=36,
+    ),
+    "gcin-voice-3": Speaker(
+        "gcin-voice", "0~20170223-3", "train", ("usr/share/gcin-voice/ogg/*/3.ogg",), "zh",
+        f"GPL-3 or LGPL-3 (Edward Der-Hua Liu; {_GCIN})", clips=24,
+    ),
+    "gcin-voice-5": Speaker(
+        "gcin-voice", "0~20170223-3", "train", ("usr/share/gcin-voice/ogg/*/5.ogg",), "zh",
+        f"CC-BY-3.0 (ChionMeilin voice bank, vocal source Chu Lo; {_GCIN})", clips=24,
+    ),
+    "klettres-data": Speaker(
+        "klettres-data", "4:22.12.3-1", "train",
+        ("usr/share/klettres/*/alpha/*.ogg", "usr/share/klettres/*/syllab/*.ogg"), "16 languages",
+        "GPL-2+ (KLettres letters and syllables, Debian package klettres-data)", clips=60,
+        exclude=("fr", "it", "ru", "cs", "nl"),
+    ),
+}  # fmt: skip
+
+
+def _lines(speaker: Speaker, root: Path) -> list[Path]:
+    found = {path for pattern in speaker.patterns for path in root.glob(pattern)}
+    return sorted(p for p in found if not set(p.relative_to(root).parts[:-1]) & set(speaker.exclude))
 
 
 def _slug(text: str) -> str:
@@ -67,16 +123,18 @@ def _soundtrack_clips(out: Path, cache: Path) -> list[ClipRecord]:
     return records
 
 
-def _speech_clips(out: Path, cache: Path, seed: int) -> list[ClipRecord]:
+def _speech_clips(out: Path, cache: Path, seed: int, train_voices: bool = True) -> list[ClipRecord]:
     records = []
-    for package, (version, split, pattern, language) in SPEAKERS.items():
-        root = fetch_pinned(package, version, cache)
-        lines = sorted(root.glob(pattern))
-        rng = np.random.default_rng([seed, 12, sum(map(ord, package))])
+    for name, speaker in SPEAKERS.items():
+        if speaker.split == "train" and not train_voices:
+            continue
+        root = fetch_pinned(speaker.package, speaker.version, cache)
+        lines = _lines(speaker, root)
+        rng = np.random.default_rng([seed, 12, sum(map(ord, name))])
         order = rng.permutation(len(lines))
         cursor = 0
-        for index in range(SPEECH_CLIPS):
-            rel = Path("heldout") / package / f"speech-{index:03d}.flac"
+        for index in range(speaker.clips):
+            rel = Path("heldout") / name / f"speech-{index:03d}.flac"
             target_s = float(rng.uniform(10.0, 20.0))
             parts: list[np.ndarray] = []
             used: list[str] = []
@@ -91,24 +149,30 @@ def _speech_clips(out: Path, cache: Path, seed: int) -> list[ClipRecord]:
                 write_clip(out / rel, np.concatenate(parts)[: int(20.0 * SAMPLE_RATE)])
             records.append(
                 ClipRecord(
-                    path=str(rel), source="speech", piece=f"{package}/{index}", group="speech", split=split,
-                    moods=None, genres=None, valence=None, arousal=None, speech=1,
-                    licence=f"GPL-2 (Fish Fillets NG {language} voices, Debian package {package})",
-                    duration=round(sf.info(str(out / rel)).duration, 2),
-                    meta={"lines": used, "speaker": f"fillets-ng-{language}"},
+                    path=str(rel), source="speech", piece=f"{name}/{index}", group="speech",
+                    split=speaker.split, moods=None, genres=None, valence=None, arousal=None, speech=1,
+                    licence=speaker.licence, duration=round(sf.info(str(out / rel)).duration, 2),
+                    meta={"lines": used, "speaker": name, "language": speaker.language},
                 )
             )  # fmt: skip
     return records
 
 
-def heldout_records(out: Path, cache: Path | None = None, seed: int = 0) -> list[ClipRecord]:
-    """Write (or reuse) the held-out clips under `out/heldout/` and return their records."""
+def heldout_records(
+    out: Path, cache: Path | None = None, seed: int = 0, train_voices: bool = True
+) -> list[ClipRecord]:
+    """Write (or reuse) the held-out clips under `out/heldout/` and return their records (without the
+    extra training voices when `train_voices` is false: the manifest the shipped moodmix-v2 used)."""
     cache = cache or cache_dir()
-    return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed)
+    return _soundtrack_clips(out, cache) + _speech_clips(out, cache, seed, train_voices)
 
 
 def extend_manifest(
-    corpus: Path, cache: Path | None = None, seed: int = 0, rendered: int | None = None
+    corpus: Path,
+    cache: Path | None = None,
+    seed: int = 0,
+    rendered: int | None = None,
+    train_voices: bool = True,
 ) -> Path:
     """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
     `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
@@ -116,7 +180,7 @@ def extend_manifest(
     `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
     corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800)."""
     cache = cache or cache_dir()
-    records = heldout_records(corpus, cache, seed)
+    records = heldout_records(corpus, cache, seed, train_voices)
     lines = (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     if rendered is not None:
         lines = [
@@ -132,7 +196,10 @@ def extend_manifest(
     target.write_text(base + partial.read_text(encoding="utf-8"), encoding="utf-8")
     partial.unlink()
     texts = [
-        f"## {p}\n\n```\n{copyright_text(cache / 'unpacked' / p, p)}\n```\n" for p in (*POOL_VAL, *SPEAKERS)
+        f"## {p}\n\n```\n{copyright_text(cache / 'unpacked' / p, p)}\n```\n"
+        for p in dict.fromkeys(
+            (*POOL_VAL, *(s.package for s in SPEAKERS.values() if train_voices or s.split != "train"))
+        )
     ]
     (corpus / "LICENCES-heldout.md").write_text("# Held-out recordings\n\n" + "\n".join(texts))
     return target
@@ -144,5 +211,5 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
     folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
-    path = extend_manifest(Path(folder), rendered=limit)
+    path = extend_manifest(Path(folder), rendered=limit, train_voices="--no-train-voices" not in args)
     print(json.dumps({"manifest": str(path)}))

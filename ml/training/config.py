@@ -38,7 +38,9 @@ class TrainConfig:
     `schedule_epochs` (default `epochs`) sizes the learning-rate schedule, so a run can stop after
     `epochs` of a longer schedule (a truncated cosine) and still be reproduced step for step.
     `warm_start` names a bundle whose weights initialise whatever fits the new model
-    (`ml.training.warm_start`: v1's mel backbone and heads under a pitch-aware v2).
+    (`ml.training.warm_start`: v1's mel backbone and heads under a pitch-aware v2). `source_weights`
+    (source -> weight, default 1) tilt the P x K draw of groups: a group weighs what its clips' sources
+    weigh (the largest), e.g. ``{"speech": 3}`` puts the speech group in most batches.
 
     `init_from` names a bundle folder to fine-tune: training starts from its weights and keeps its
     architecture, parameters, audio contract and label space (`architecture`, `arch_params` and
@@ -87,6 +89,7 @@ class TrainConfig:
     max_minutes_fails: bool = False
     warm_start: Path | None = None
     schedule_epochs: int | None = None
+    source_weights: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.out_dir = Path(self.out_dir)

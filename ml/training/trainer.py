@@ -44,7 +44,7 @@ from ml.training.ssl import PoolPairs, PoolPairSampler, collate_pairs
 from ml.training.warm_start import warm_start
 from ml.training.whitening import fit_track_whitening
 
-__all__ = ["train", "seed_everything", "TrainingTimeout"]
+__all__ = ["train", "seed_everything", "TrainingTimeout", "group_weights"]
 
 
 class TrainingTimeout(RuntimeError):
@@ -126,6 +126,7 @@ def _train(
         k=config.k_clips,
         seed=config.seed,
         batches_per_epoch=config.batches_per_epoch,
+        weights=group_weights(train_set.entries, train_set.groups, config.source_weights),
     )
     pin = device.type == "cuda"
     train_loader = DataLoader(
@@ -285,6 +286,17 @@ def _train(
     bundle.metrics = _final_metrics(bundle, config, entries, cache)
     bundle.save(config.out_dir)
     return bundle
+
+
+def group_weights(
+    entries: Sequence[ManifestEntry], groups: Sequence[int], source_weights: dict[str, float]
+) -> dict[int, float]:
+    """Group id -> draw weight for `GroupBatchSampler`: the largest `source_weights` entry among the
+    sources of the group's clips (1 for a source not named)."""
+    weights: dict[int, float] = {}
+    for entry, group in zip(entries, groups, strict=True):
+        weights[group] = max(weights.get(group, 0.0), float(source_weights.get(entry.source, 1.0)))
+    return weights
 
 
 def _timeout_message(config: TrainConfig, state: dict) -> str:

@@ -68,3 +68,18 @@ def test_evaluate_with_write_card_stores_what_it_printed_and_keeps_the_weights(t
     assert reloaded.card()["version"] == "moodmix-test-v1"
     after = reloaded.model.state_dict()
     assert after.keys() == before.keys() and all(torch.equal(after[name], before[name]) for name in before)
+
+
+def test_source_weights_reach_the_config(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    seen = {}
+
+    def fake_train(config, manifest):
+        seen["c"] = config
+        return SimpleNamespace(version="v", metrics={})
+
+    monkeypatch.setattr("ml.training.trainer.train", fake_train)
+    args = ["train", "--manifest", "m.jsonl", "--out", str(tmp_path / "b"), "--source-weights", "speech=3"]
+    assert main(args) == 0
+    assert seen["c"].source_weights == {"speech": 3.0}
