@@ -18,6 +18,10 @@ PY=.venv/bin/python
 OUT=${OUT:-ml/bundles/moodmix-v2}
 WORK=${WORK:-var/training/moodmix-v2}
 STAGE=${STAGE:-all}
+# WARM_START= (set and empty) trains from scratch: the C-RNN comparison in docs/model-card.md was
+# ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
+#   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
+WARM=${WARM_START-ml/bundles/moodmix-v1}
 if [ "${RECIPE:-shipped}" = speech ]; then
   : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
   : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}"
@@ -33,10 +37,10 @@ $PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}" $VOICES
 $PY -m ml.train train \
   --manifest var/corpus/manifest-v2.jsonl \
   --out "$OUT" --work-dir "$WORK" \
-  --version moodmix-v2 \
+  --version "${VERSION:-moodmix-v2}" \
   --arch "${ARCH:-tf_cnn}" \
   --pitch 24:5 \
-  --warm-start "${WARM_START:-ml/bundles/moodmix-v1}" \
+  ${WARM:+--warm-start "$WARM"} \
   --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
   --whitening auto \
   --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
