@@ -32,6 +32,10 @@ __all__ = ["fit_track_whitening", "pooled_embeddings", "EXCERPT_S", "SHRINKAGE"]
 EXCERPT_S = 12.0
 SHRINKAGE = (0.1, 0.3)
 SPREAD_BOUND = 0.5  # issue 12's target: median cosine between different real soundtracks
+# What "auto" asks of the val spread, with a margin under that target: measured on 3 val packages it is a
+# noisy estimate. On 2026-12-02 two retrainings read 0.40 and 0.50 on val with no centring ("none" won
+# under a 0.5 threshold) and 0.81 and 0.74 on the spread test's unseen soundtracks (bound 0.6).
+VAL_SPREAD_BOUND = 0.25
 
 
 @torch.no_grad()
@@ -69,9 +73,9 @@ def _score(vectors: np.ndarray, groups: np.ndarray) -> dict:
         "triplet_accuracy": triplet_accuracy(vectors, groups, n_triplets=2000)["accuracy"],
         "spread": spread(vectors, groups),
     }
-    # Retrieval quality, with a spread above the bound counted against the mode.
+    # Retrieval quality, with a val spread above VAL_SPREAD_BOUND counted against the mode.
     scores["score"] = (
-        scores["precision@5"] + scores["triplet_accuracy"] - max(0.0, scores["spread"] - SPREAD_BOUND)
+        scores["precision@5"] + scores["triplet_accuracy"] - max(0.0, scores["spread"] - VAL_SPREAD_BOUND)
     )
     return scores
 
