@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ml.inference.device import PRECISION_ENV
 from ml.training.config import DEFAULT_LOSS_WEIGHTS, TrainConfig
 
 __all__ = ["main", "parser"]
@@ -185,12 +186,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from ml.evaluation.report import format_report
     from ml.evaluation.targets import assess_targets, format_targets
     from ml.inference import ModelBundle
-    from ml.inference.device import PRECISION_ENV
     from ml.training.manifest import filter_split, read_manifest
 
-    # The card's figures are the float32 network's, the same on every machine; a worker's reduced
-    # precision (bfloat16 on CPUs with AMX, on CUDA) is held to float32 by tests/ml/test_inference_device.py.
-    os.environ.setdefault(PRECISION_ENV, "float32")
     entries = filter_split(read_manifest(args.manifest), args.split)
     if not entries:
         print(f"no clips in split {args.split!r} of {args.manifest}", file=sys.stderr)
@@ -222,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv.insert(0, "train")
     args = parser().parse_args(argv)
+    # Cards hold the float32 network's figures (training's final val and `evaluate`), the same on every
+    # machine; a worker's reduced precision (bfloat16 on CUDA and AMX CPUs) is held to float32 by
+    # tests/ml/test_inference_device.py.
+    os.environ.setdefault(PRECISION_ENV, "float32")
     return COMMANDS[args.command](args)
 
 

@@ -3,8 +3,10 @@
 # Seeded; sized to finish within about an hour on 2 CPU cores (a GPU is used when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# h12: the default bundle is moodmix-v2 now (docs/model-card.md); MODEL=v1 retrains v1 as below.
-if [ "${MODEL:-v2}" = v2 ]; then exec scripts/train-moodmix-v2.sh; fi
+# The default bundle is moodmix-v2.1 (docs/model-card.md): train-moodmix-v2.sh's RECIPE=speech.
+# MODEL=v2 retrains moodmix-v2 (the script's defaults), MODEL=v1 retrains v1 as below.
+if [ "${MODEL:-v2.1}" = v2.1 ]; then RECIPE=${RECIPE:-speech} exec scripts/train-moodmix-v2.sh; fi
+if [ "${MODEL}" = v2 ]; then exec scripts/train-moodmix-v2.sh; fi
 PY=.venv/bin/python
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus
 $PY -m ml.train train \

@@ -15,17 +15,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-OUT=${OUT:-ml/bundles/moodmix-v2}
-WORK=${WORK:-var/training/moodmix-v2}
 STAGE=${STAGE:-all}
 # WARM_START= (set and empty) trains from scratch: the C-RNN comparison in docs/model-card.md was
 # ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
 WARM=${WARM_START-ml/bundles/moodmix-v1}
-if [ "${RECIPE:-shipped}" = speech ]; then
+if [ "${RECIPE:-shipped}" = speech ]; then  # moodmix-v2.1, the default since 2026-12-02
   : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
-  : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}"
+  : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}"
 fi
+VERSION=${VERSION:-moodmix-v2}
+OUT=${OUT:-ml/bundles/$VERSION}
+WORK=${WORK:-var/training/$VERSION}
 if [ "$STAGE" != finish ]; then
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus --rendered "${RENDERED:-800}"
 [ -f var/pool/pool.jsonl ] || $PY -m ml.corpus.pool var/pool/pool.jsonl
@@ -37,7 +38,7 @@ $PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}" $VOICES
 $PY -m ml.train train \
   --manifest var/corpus/manifest-v2.jsonl \
   --out "$OUT" --work-dir "$WORK" \
-  --version "${VERSION:-moodmix-v2}" \
+  --version "$VERSION" \
   --arch "${ARCH:-tf_cnn}" \
   --pitch 24:5 \
   ${WARM:+--warm-start "$WARM"} \

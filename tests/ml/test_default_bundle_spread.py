@@ -87,11 +87,12 @@ def test_a_tone_and_noise_are_not_near_every_real_track(real_clips):
     assert float(np.median(vectors[:2] @ vectors[2:].T)) < 0.9
 
 
-def test_the_shipped_v2_card_reports_per_source_figures_and_its_whitening():
-    card = ModelBundle.load(default_bundle_dir(), device="cpu").card()
-    if card["version"] != "moodmix-v2":
-        pytest.skip(f"the default bundle is {card['version']}, not moodmix-v2")
-    size_mb = sum(p.stat().st_size for p in default_bundle_dir().iterdir()) / 1e6
+@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1"])
+def test_the_shipped_v2_cards_report_per_source_figures_and_their_whitening(name):
+    folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / name
+    card = ModelBundle.load(folder, device="cpu").card()
+    assert card["version"] == name
+    size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
     assert size_mb < 10
     assert card["arch_params"]["track_whitening"] and card["audio_contract"]["pitch_octaves"] == 5
     assert card["track_whitening"]["chosen"] in card["track_whitening"]["val_real_soundtracks"]

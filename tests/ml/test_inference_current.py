@@ -46,10 +46,12 @@ def test_only_folders_directly_in_the_root_can_become_the_default(root, tmp_path
     assert not (root / "CURRENT").exists()
 
 
-def test_without_a_pointer_moodmix_v2_wins_over_v1_when_both_are_in_the_root(root):
+def test_without_a_pointer_the_newest_shipped_bundle_in_the_root_wins(root):
     (root / "moodmix-v1").mkdir()
     assert default_bundle_dir() == root / "moodmix-v1"
     (root / "moodmix-v2").mkdir()
     assert default_bundle_dir() == root / "moodmix-v2"
+    (root / "moodmix-v2.1").mkdir()
+    assert default_bundle_dir() == root / "moodmix-v2.1"
     point_default_at(root / "moodmix-v1")  # a pointer still decides
     assert default_bundle_dir() == root / "moodmix-v1"
