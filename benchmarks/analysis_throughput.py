@@ -153,8 +153,8 @@ def baseline(path: Path, bundle) -> None:
             )  # fmt: skip
             features = torch.from_numpy(np.log(mel + 1e-6))
             if contract.n_pitch:  # the pitch band (moodmix-v2): the bundle's own code, one window at a time
-                wave = torch.from_numpy(window)
-                features = torch.cat([features, bundle.frontend._pitch(wave, features.shape[-1])])
+                pitch = bundle.frontend._pitch(torch.from_numpy(window), features.shape[-1])
+                features = torch.cat([features, pitch])
             bundle.model(features[None])
     librosa.beat.beat_track(y=y, sr=sr)
     librosa.feature.chroma_cqt(y=y, sr=sr)
@@ -310,7 +310,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
-        "--bundle", type=Path, default=default_bundle_dir(), help="default: the shipped default"
+        "--bundle", type=Path, default=default_bundle_dir(), help="default: the default bundle"
     )
     parser.add_argument("--audio", type=Path, default=VAR / "demo-audio", help="the demo catalogue's folder")
     parser.add_argument("--skip", nargs="*", default=[], choices=["single", "bulk", "memory"])

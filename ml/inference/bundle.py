@@ -198,7 +198,8 @@ class ModelBundle:
     @property
     def precision(self) -> torch.dtype | None:
         """The autocast dtype of the network's forward pass on this device, None for float32
-        (`ml.inference.device.autocast_dtype`: bfloat16 on CUDA by default, float32 on the CPU)."""
+        (`ml.inference.device.autocast_dtype`: bfloat16 on CUDA and on CPUs with bfloat16 units by default,
+        else float32)."""
         return autocast_dtype(self.device)
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import torch
 
@@ -52,6 +53,7 @@ def autocast_dtype(device: torch.device, precision: str | None = None) -> torch.
     return _PRECISIONS[choice]
 
 
+@cache  # asked on every forward pass; the CPU does not change under a running process
 def cpu_has_bfloat16_units() -> bool:
     """Whether this CPU computes bfloat16 natively (AMX tiles or AVX512-BF16), as torch reports it."""
     probes = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")

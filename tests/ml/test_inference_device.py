@@ -80,8 +80,7 @@ def test_precision_on_the_cpu_is_bfloat16_only_with_bfloat16_units_and_always_ov
 
 def test_a_cpu_without_bfloat16_units_gets_float32(monkeypatch):
     monkeypatch.delenv("MOODMIX_PRECISION", raising=False)
-    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
-    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr("ml.inference.device.cpu_has_bfloat16_units", lambda: False)
     assert autocast_dtype(torch.device("cpu")) is None
 
 
