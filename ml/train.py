@@ -93,6 +93,12 @@ def parser() -> argparse.ArgumentParser:
     v2.add_argument("--ssl-weight", type=float, default=0.0, help="weight of the NT-Xent loss")
     v2.add_argument("--ssl-batch", type=int, default=16, help="real tracks (pairs of crops) per step")
     v2.add_argument("--ssl-temperature", type=float, default=0.1)
+    v2.add_argument(
+        "--ssl-positives",
+        choices=("track", "package"),
+        default="track",
+        help="positives of the contrastive loss: two crops of one track, or any crops of one package",
+    )
     v2.add_argument("--whitening", default="none", help="none | centre | whiten | auto (chosen on val)")
     v2.add_argument(
         "--schedule-epochs",
@@ -167,6 +173,7 @@ def _train(args: argparse.Namespace) -> int:
         ssl_weight=args.ssl_weight,
         ssl_batch=args.ssl_batch,
         ssl_temperature=args.ssl_temperature,
+        ssl_positives=args.ssl_positives,
         whitening=args.whitening,
         max_minutes_fails=args.max_minutes_fails,
         warm_start=args.warm_start,

@@ -20,10 +20,17 @@ STAGE=${STAGE:-all}
 # ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
 WARM=${WARM_START-ml/bundles/moodmix-v1}
-if [ "${RECIPE:-shipped}" = speech ]; then  # moodmix-v2.1, the default since 2026-12-02
-  : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
-  : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}"
-fi
+# ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
+# manifest is the 33-mood one moodmix-v1 to v2.1 were trained on.
+case "${RECIPE:-shipped}" in
+  speech)  # moodmix-v2.1
+    : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
+    : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}" ;;
+  moods)  # moodmix-v2.2: v2.1's recipe from v2.1's weights, 40 moods, a package's tracks as SSL positives
+    : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
+    : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.2}"
+    : "${ADDED_MOODS:=1}" "${SSL_POSITIVES:=package}" "${WARM_START=ml/bundles/moodmix-v2.1}" ;;
+esac
 VERSION=${VERSION:-moodmix-v2}
 OUT=${OUT:-ml/bundles/$VERSION}
 WORK=${WORK:-var/training/$VERSION}
@@ -34,7 +41,9 @@ if [ "$STAGE" != finish ]; then
 # TRAIN_VOICES=1 adds 144 clips of five more real voices to the train split (ml/corpus/heldout.py).
 VOICES=--no-train-voices
 [ -z "${TRAIN_VOICES:-}" ] || VOICES=
-$PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}" $VOICES
+MOODS=--no-added-moods
+[ -z "${ADDED_MOODS:-}" ] || MOODS=
+$PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}" $VOICES $MOODS
 $PY -m ml.train train \
   --manifest var/corpus/manifest-v2.jsonl \
   --out "$OUT" --work-dir "$WORK" \
@@ -43,6 +52,7 @@ $PY -m ml.train train \
   --pitch 24:5 \
   ${WARM:+--warm-start "$WARM"} \
   --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
+  --ssl-positives "${SSL_POSITIVES:-track}" \
   --whitening auto \
   --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
   --lr 3e-4 --schedule cosine \

@@ -25,6 +25,8 @@ __all__ = [
     "Cues",
     "MoodProfile",
     "MOOD_PROFILES",
+    "CORE_MOODS",
+    "ADDED_MOODS",
     "expressible_moods",
     "derive_va",
     "moods_expressed",
@@ -185,8 +187,25 @@ MOOD_PROFILES: dict[str, MoodProfile] = {
         _p("funky", _BOTH, (100, 125), (82, 105), (0.6, 0.9), (48, 62), (0.2, 0.35), (2, 4), (0.65, 1)),
         _p("laid-back", "major", (70, 92), (50, 70), (0.2, 0.5), (50, 64), (0.1, 0.3), (1, 2), (0.4, 0.8)),
         _p("sensual", _BOTH, (65, 85), (45, 65), (0, 0.2), (55, 67), (0.15, 0.35), (0.5, 1.5), (0.35, 0.7)),
+        # Added for moodmix-v2.2 (ADDED_MOODS): each sits beside its family's neighbours and differs from
+        # them in the cue the literature ties it to. heroic: triumphant's loud consonant major, but lower
+        # (brass) and busier; rebellious: punk's fast, loud, rough drive in either mode, less dark than
+        # angry; fierce: the fastest, loudest, darkest attack; lonely: a sparse, soft, high minor line;
+        # sentimental: tender's consonance softened by more passing chromaticism; relaxed: calm but a
+        # little livelier and detached; spiritual: slow, legato, low and consonant (chorale, organ).
+        _p("heroic", "major", (105, 135), (95, 120), (0.2, 0.5), (50, 62), (0, 0.15), (1.5, 3)),
+        _p("rebellious", _BOTH, (145, 175), (95, 118), (0.5, 0.85), (50, 64), (0.3, 0.55), (2, 4)),
+        _p("fierce", "minor", (150, 180), (112, 127), (0.4, 0.7), (44, 56), (0.3, 0.55), (3, 4)),
+        _p("lonely", "minor", (48, 66), (25, 45), (0, 0.2), (58, 72), (0.15, 0.35), (0.25, 0.6)),
+        _p("sentimental", "major", (60, 82), (42, 62), (0, 0.2), (54, 66), (0.2, 0.4), (0.5, 1.5)),
+        _p("relaxed", "major", (58, 78), (30, 50), (0.1, 0.3), (52, 64), (0, 0.15), (0.5, 1.25)),
+        _p("spiritual", "major", (50, 70), (45, 68), (0, 0.1), (44, 58), (0, 0.15), (0.25, 0.6)),
     )
 }
+# The moods the first corpus expressed (moodmix-v1 to v2.1): rendered pieces cycle through these, so a
+# piece keeps its cues, notes and audio whatever moods are added later. ADDED_MOODS get their own pieces.
+CORE_MOODS: tuple[str, ...] = tuple(MOOD_PROFILES)[:33]
+ADDED_MOODS: tuple[str, ...] = tuple(MOOD_PROFILES)[33:]
 
 
 def expressible_moods() -> tuple[str, ...]:

@@ -27,9 +27,11 @@ import numpy as np
 import soundfile as sf
 
 from ml.corpus.clipio import SAMPLE_RATE, read_segment, write_clip
+from ml.corpus.cues import ADDED_MOODS
 from ml.corpus.debian import cache_dir, copyright_text
 from ml.corpus.manifest import ClipRecord, write_manifest
 from ml.corpus.pool import POOL, POOL_VAL, _tracks_of, fetch_pinned
+from ml.corpus.rendered import in_rendered_prefix
 
 __all__ = ["SPEAKERS", "Speaker", "heldout_records", "extend_manifest"]
 
@@ -173,23 +175,21 @@ def extend_manifest(
     seed: int = 0,
     rendered: int | None = None,
     train_voices: bool = True,
+    added_moods: bool = True,
 ) -> Path:
     """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
     `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
 
     `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
-    corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800)."""
+    corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800).
+    `added_moods=False` gives the 33-mood corpus moodmix-v1 to v2.1 were trained on: no added-mood
+    pieces, and no added mood among any clip's labels."""
     cache = cache or cache_dir()
     records = heldout_records(corpus, cache, seed, train_voices)
     lines = (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    if rendered is not None:
-        lines = [
-            line
-            for line in lines
-            if json.loads(line)["source"] != "rendered"
-            or int(json.loads(line)["piece"].split("-")[-1]) < rendered
-        ]
-    base = "".join(lines)
+    if rendered is not None or not added_moods:
+        lines = [_kept(line, rendered, added_moods) for line in lines]
+    base = "".join(line for line in lines if line)
     target = corpus / "manifest-v2.jsonl"
     partial = corpus / "manifest-v2.part"
     write_manifest(records, partial)
@@ -205,11 +205,30 @@ def extend_manifest(
     return target
 
 
+def _kept(line: str, rendered: int | None, added_moods: bool) -> str:
+    """The manifest line as kept under `rendered` and `added_moods` ("" when its clip is dropped)."""
+    record = json.loads(line)
+    if record["source"] == "rendered" and (
+        (rendered is not None and not in_rendered_prefix(record["piece"], rendered))
+        or (not added_moods and record["meta"].get("target_mood") in ADDED_MOODS)
+    ):
+        return ""
+    if added_moods or not record.get("moods"):
+        return line
+    record["moods"] = [m for m in record["moods"] if m not in ADDED_MOODS]
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
 if __name__ == "__main__":
     import sys
 
     args = sys.argv[1:]
     limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
     folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
-    path = extend_manifest(Path(folder), rendered=limit, train_voices="--no-train-voices" not in args)
+    path = extend_manifest(
+        Path(folder),
+        rendered=limit,
+        train_voices="--no-train-voices" not in args,
+        added_moods="--no-added-moods" not in args,
+    )
     print(json.dumps({"manifest": str(path)}))

@@ -1,6 +1,7 @@
 """Source 1: rendered music with known mood (from controlled cues) and known style (genre).
 
-Plan: moods are visited round-robin so each expressible mood gets the same number of pieces; within a
+Plan: moods are visited round-robin so each core mood gets the same number of pieces (the moods added
+later get a block of their own, as many pieces each); within a
 mood the genre rotates through the genres allowed for its family (styles.EXCLUDED_PAIRS), so mood and
 genre are balanced against each other instead of confounded. Every 10th piece of a mood goes to val, the
 next to test (disjoint by piece: one piece = one clip).
@@ -21,18 +22,34 @@ import soundfile as sf
 from ml.corpus.channel import apply_degradation, draw_degradation
 from ml.corpus.clipio import SAMPLE_RATE, set_rms_dbfs, write_clip
 from ml.corpus.compose import compose
-from ml.corpus.cues import VELOCITY_RANGE, derive_va, expressible_moods, moods_expressed, sample_cues
+from ml.corpus.cues import (
+    ADDED_MOODS,
+    CORE_MOODS,
+    VELOCITY_RANGE,
+    derive_va,
+    moods_expressed,
+    sample_cues,
+)
 from ml.corpus.manifest import ClipRecord, split_of_index
 from ml.corpus.render import render_midi
 from ml.corpus.styles import STYLES, genres_for_family
 from ml.taxonomy import family_of
 
-__all__ = ["PiecePlan", "plan_rendered", "build_rendered", "RENDERED_LICENCE", "DEGRADED_SHARE"]
+__all__ = [
+    "PiecePlan",
+    "plan_rendered",
+    "in_rendered_prefix",
+    "build_rendered",
+    "RENDERED_LICENCE",
+    "DEGRADED_SHARE",
+]
 
 RENDERED_LICENCE = (
     "CC0-1.0: composed by the Moodmix corpus builder, rendered with the FluidR3_GM soundfont (MIT licence)"
 )
 DEGRADED_SHARE = 0.35
+# Added-mood pieces draw their random streams from indices far past any core piece's.
+ADDED_INDEX = 100_000
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 
@@ -47,15 +64,29 @@ class PiecePlan:
 
 
 def plan_rendered(count: int, seed: int) -> list[PiecePlan]:
-    """`count` pieces balanced over moods, genres rotating within each mood, splits by piece."""
-    moods = expressible_moods()
-    plans = []
-    for i in range(count):
-        mood, k = moods[i % len(moods)], i // len(moods)
-        options = genres_for_family(family_of(mood))
-        genre = options[(k + i) % len(options)]
-        plans.append(PiecePlan(i, f"rendered-{i:04d}", mood, genre, split_of_index(i), seed))
+    """`count` pieces balanced over the core moods, genres rotating within each mood, splits by piece;
+    then as many pieces per added mood as each core mood got (`rendered-added-NNNN`, their own seeds).
+
+    Both blocks are prefix-stable: piece i is the same piece whatever `count`, so adding moods to the
+    corpus left the pieces every earlier model was trained and evaluated on untouched."""
+    plans = [_plan(i, f"rendered-{i:04d}", CORE_MOODS, i, seed) for i in range(count)]
+    added = (count // len(CORE_MOODS)) * len(ADDED_MOODS)
+    plans += [_plan(j, f"rendered-added-{j:04d}", ADDED_MOODS, ADDED_INDEX + j, seed) for j in range(added)]
     return plans
+
+
+def _plan(i: int, piece: str, moods: tuple[str, ...], index: int, seed: int) -> PiecePlan:
+    mood, k = moods[i % len(moods)], i // len(moods)
+    options = genres_for_family(family_of(mood))
+    return PiecePlan(index, piece, mood, options[(k + i) % len(options)], split_of_index(i), seed)
+
+
+def in_rendered_prefix(piece: str, count: int) -> bool:
+    """Whether rendered `piece` is among `plan_rendered(count, ...)`'s pieces."""
+    number = int(piece.rsplit("-", 1)[-1])
+    if piece.startswith("rendered-added-"):
+        return number < (count // len(CORE_MOODS)) * len(ADDED_MOODS)
+    return number < count
 
 
 def build_rendered(plan: PiecePlan, out: Path, duration_range: tuple[float, float]) -> ClipRecord:

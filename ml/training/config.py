@@ -31,6 +31,7 @@ class TrainConfig:
     moodmix-v2 additions: `pitch_bins_per_octave` x `pitch_octaves` > 0 adds the contract's pitch band and
     the model's pitch branch; `ssl_pool` (a JSON-lines pool from `ml.corpus.pool`) with `ssl_weight` > 0
     adds the NT-Xent loss on `ssl_batch` pairs of crops of real tracks per step (`ml.training.ssl`);
+    `ssl_positives` "package" also counts other tracks of the same package (soundtrack) as positives;
     `whitening` ("none", "centre", "whiten" or "auto": chosen on validation) fits the track embedding's
     centring/whitening after training; `max_minutes_fails` makes the wall-clock cap a guard that raises
     (after checkpointing, so `resume` continues) instead of a stopping rule: the schedule is then set
@@ -85,6 +86,7 @@ class TrainConfig:
     ssl_batch: int = 16
     ssl_temperature: float = 0.1
     ssl_augment: str = "ssl"
+    ssl_positives: str = "track"
     whitening: str = "none"
     max_minutes_fails: bool = False
     warm_start: Path | None = None
@@ -98,6 +100,8 @@ class TrainConfig:
         self.cache_dir = Path(self.cache_dir) if self.cache_dir else None
         self.ssl_pool = Path(self.ssl_pool) if self.ssl_pool else None
         self.warm_start = Path(self.warm_start) if self.warm_start else None
+        if self.ssl_positives not in ("track", "package"):
+            raise ValueError(f"ssl_positives must be 'track' or 'package', not {self.ssl_positives!r}")
         if self.whitening not in ("none", "centre", "whiten", "auto"):
             raise ValueError(f"whitening must be none, centre, whiten or auto, got {self.whitening!r}")
 

@@ -93,7 +93,8 @@ def train_epoch(
     final learning rate and whether the epoch was cut short.
 
     With `ssl_batches` (dicts with "first" and "second": two views of each of N real tracks, see
-    `ml.training.ssl`), each step also adds `ssl_weight` x NT-Xent of their embeddings. Both batches go
+    `ml.training.ssl`; with "group", tracks of one group are positives too), each step also adds
+    `ssl_weight` x NT-Xent of their embeddings. Both batches go
     through one forward pass, so BatchNorm statistics see rendered and real music together."""
     model.train()
     start = time.monotonic()
@@ -110,7 +111,7 @@ def train_epoch(
         loss, parts = criterion({head: value[:n] for head, value in outputs.items()}, batch)
         if pair is not None:
             first, second = outputs["embedding"][n:].chunk(2)
-            contrastive = ssl_weight * nt_xent(first, second, temperature)
+            contrastive = ssl_weight * nt_xent(first, second, temperature, pair.get("group"))
             loss = loss + contrastive
             parts["ssl"] = float(contrastive.detach())
         optimizer.zero_grad(set_to_none=True)

@@ -30,18 +30,26 @@ from ml.training.cache import WaveformCache
 __all__ = ["PoolPairs", "PoolPairSampler", "nt_xent", "collate_pairs"]
 
 
-def nt_xent(first: Tensor, second: Tensor, temperature: float = 0.1) -> Tensor:
+def nt_xent(first: Tensor, second: Tensor, temperature: float = 0.1, groups: Tensor | None = None) -> Tensor:
     """NT-Xent over N positive pairs: (N, D) and (N, D) L2-normalised embeddings, row i of `first` and
     row i of `second` from the same track. Each of the 2N views must pick its partner among the 2N - 1
-    others (cross-entropy over cosine similarities / `temperature`); mean over the 2N views."""
+    others (cross-entropy over cosine similarities / `temperature`); mean over the 2N views.
+
+    `groups` (N,) makes it supervised-contrastive (Khosla et al. 2020, "Supervised contrastive learning",
+    NeurIPS, their L_out): every view of a track of the same group (package) is a positive too, and each
+    view's loss is the mean of -log softmax over its positives. Without groups, or with every track in a
+    group of its own, that is exactly NT-Xent."""
     if first.shape != second.shape or first.shape[0] < 2:
         raise ValueError(f"need two (N >= 2, D) batches of the same shape, got {first.shape}, {second.shape}")
     n = first.shape[0]
     views = torch.cat([first, second])
-    logits = views @ views.T / temperature
-    logits = logits.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=views.device), float("-inf"))
-    partner = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(views.device)
-    return F.cross_entropy(logits, partner)
+    self_pair = torch.eye(2 * n, dtype=torch.bool, device=views.device)
+    logits = (views @ views.T / temperature).masked_fill(self_pair, float("-inf"))
+    track = torch.arange(n, device=views.device).repeat(2)
+    label = track if groups is None else groups.to(views.device).repeat(2)
+    positive = ((label[:, None] == label[None, :]) | (track[:, None] == track[None, :])) & ~self_pair
+    log_prob = logits.log_softmax(dim=1).masked_fill(~positive, 0.0)
+    return -(log_prob.sum(1) / positive.sum(1)).mean()
 
 
 def alignment_uniformity(first: Tensor, second: Tensor) -> dict[str, float]:
@@ -55,7 +63,7 @@ def alignment_uniformity(first: Tensor, second: Tensor) -> dict[str, float]:
 
 class PoolPairs(Dataset):
     """Index with ``(track_index, seed)``: two independent random crops of the track, augmented, as
-    "first" and "second" (each (window_samples,) float32)."""
+    "first" and "second" (each (window_samples,) float32), and with `groups` the track's "group" id."""
 
     def __init__(
         self,
@@ -63,8 +71,10 @@ class PoolPairs(Dataset):
         contract: AudioContract,
         cache: WaveformCache,
         augment: Augmentation | None = None,
+        groups: Sequence[int] | None = None,
     ) -> None:
         self.paths = [Path(p) for p in paths]
+        self.groups = None if groups is None else list(groups)
         self.contract = contract
         self.cache = cache
         self.augment = augment or Compose(())
@@ -86,14 +96,17 @@ class PoolPairs(Dataset):
         index, seed = item
         rng = np.random.default_rng(seed)
         wave = self.cache.get(self.paths[index])
-        return {
+        item = {
             "first": torch.from_numpy(self._crop(wave, rng)),
             "second": torch.from_numpy(self._crop(wave, rng)),
         }
+        if self.groups is not None:
+            item["group"] = torch.tensor(self.groups[index])
+        return item
 
 
 def collate_pairs(items: list[dict[str, Tensor]]) -> dict[str, Tensor]:
-    return {key: torch.stack([item[key] for item in items]) for key in ("first", "second")}
+    return {key: torch.stack([item[key] for item in items]) for key in items[0]}
 
 
 class PoolPairSampler(Sampler[list[tuple[int, int]]]):

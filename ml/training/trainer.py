@@ -159,7 +159,14 @@ def _train(
         source = ModelBundle.load(config.warm_start, device="cpu")
         same = tuple(source.mood_labels) == labels.moods and tuple(source.genre_labels) == labels.genres
         warm = {"from": source.version, "path": str(config.warm_start), "same_labels": same}
-        warm.update(warm_start(model, source.model.state_dict(), same_labels=same))
+        warm.update(
+            warm_start(
+                model,
+                source.model.state_dict(),
+                source_labels={"mood": source.mood_labels, "genre": source.genre_labels},
+                target_labels={"mood": labels.moods, "genre": labels.genres},
+            )
+        )
         log.info("warm start from %s: %s", source.version, warm)
     ssl_sampler, ssl_loader, pool_paths = None, None, []
     if config.ssl_pool is not None and config.ssl_weight > 0:
@@ -172,7 +179,13 @@ def _train(
             [t.duration for t in pool], size=config.ssl_batch, batches=len(sampler), seed=config.seed
         )
         ssl_loader = DataLoader(
-            PoolPairs(pool_paths, contract, cache, build_pipeline(config.ssl_augment, contract.sample_rate)),
+            PoolPairs(
+                pool_paths,
+                contract,
+                cache,
+                build_pipeline(config.ssl_augment, contract.sample_rate),
+                groups=_package_ids(pool) if config.ssl_positives == "package" else None,
+            ),
             batch_sampler=ssl_sampler,
             collate_fn=collate_pairs,
             num_workers=config.num_workers,
@@ -379,3 +392,9 @@ def _epoch_line(record: dict, key: str) -> str:
         f"mood AUC {fmt(val['mood_roc_auc'])}, triplet acc {fmt(val['triplet_accuracy'])}, "
         f"P@5 {fmt(val['precision@5'])}{' *' if record['improved'] else ''}"
     )
+
+
+def _package_ids(pool: list) -> list[int]:
+    """An integer id per pool track: its package's (the SSL loss's groups)."""
+    ids = {package: i for i, package in enumerate(sorted({t.package for t in pool}))}
+    return [ids[t.package] for t in pool]

@@ -78,6 +78,24 @@ def test_nt_xent_is_low_for_matching_views_and_high_for_shuffled_ones():
     assert float(nt_xent(views, noisy[torch.randperm(16)])) > 2.0
 
 
+def test_package_positives_reduce_to_nt_xent_when_every_track_has_its_own_package():
+    torch.manual_seed(0)
+    first, second = (torch.nn.functional.normalize(torch.randn(8, 16), dim=-1) for _ in range(2))
+    assert torch.allclose(nt_xent(first, second, 0.1, torch.arange(8)), nt_xent(first, second, 0.1))
+
+
+def test_package_positives_reward_tracks_of_one_package_sitting_together():
+    torch.manual_seed(0)
+    packages = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
+    centres = torch.nn.functional.normalize(torch.randn(2, 32), dim=-1)
+    clustered = torch.nn.functional.normalize(centres[packages] + 0.1 * torch.randn(8, 32), dim=-1)
+    apart = torch.nn.functional.normalize(torch.randn(8, 32), dim=-1)
+    twin = torch.nn.functional.normalize(apart + 0.05 * torch.randn(8, 32), dim=-1)
+    # Track-level NT-Xent prefers each track on its own point; package positives prefer the clusters.
+    assert float(nt_xent(apart, twin)) < float(nt_xent(clustered, clustered))
+    assert float(nt_xent(clustered, clustered, 0.1, packages)) < float(nt_xent(apart, twin, 0.1, packages))
+
+
 def test_pool_pairs_never_put_one_track_twice_in_a_batch():
     sampler = PoolPairSampler([1.0] * 10, size=8, batches=20, seed=1)
     for batch in sampler:
@@ -109,11 +127,32 @@ def test_warm_start_reproduces_the_source_model_exactly_at_step_zero():
         pitch_bins=PITCH.n_pitch,
         track_whitening=True,
     ).eval()
-    report = warm_start(target, source.state_dict(), same_labels=True)
+    report = warm_start(target, source.state_dict())
     assert report["skipped"] == [] and "heads.mood.weight" in report["widened"]
     wave = torch.randn(2, PITCH.window_samples) * 0.1
     a, b = source(LogMel(AudioContract())(wave)), target(LogMel(PITCH)(wave))
     for head in ("mood", "genre", "speech", "va", "embedding"):
+        assert torch.allclose(a[head], b[head], atol=1e-5), head
+
+
+def test_warm_start_keeps_each_shared_label_row_and_starts_added_labels_fresh():
+    torch.manual_seed(0)
+    kw = {"n_mels": PITCH.n_features, "pitch_bins": PITCH.n_pitch}
+    source = build_model("tf_cnn", n_moods=3, n_genres=2, **kw).eval()
+    target = build_model("tf_cnn", n_moods=4, n_genres=2, **kw).eval()
+    fresh = target.heads.mood.weight[1].clone()
+    report = warm_start(
+        target,
+        source.state_dict(),
+        source_labels={"mood": ["calm", "happy", "sad"], "genre": ["rock", "jazz"]},
+        target_labels={"mood": ["calm", "heroic", "happy", "sad"], "genre": ["rock", "jazz"]},
+    )
+    assert report["skipped"] == [] and report["rows_kept"] == {"mood": 3}
+    assert torch.equal(target.heads.mood.weight[1], fresh)  # "heroic": no trained row to inherit
+    features = LogMel(PITCH)(torch.randn(2, PITCH.window_samples) * 0.1)
+    a, b = source(features), target(features)
+    assert torch.allclose(a["mood"], b["mood"][:, [0, 2, 3]], atol=1e-5)
+    for head in ("genre", "speech", "va", "embedding"):
         assert torch.allclose(a[head], b[head], atol=1e-5), head
 
 
