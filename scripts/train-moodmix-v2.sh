@@ -26,10 +26,10 @@ case "${RECIPE:-shipped}" in
   speech)  # moodmix-v2.1
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
     : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}" ;;
-  moods)  # moodmix-v2.2: v2.1's recipe from v2.1's weights, 40 moods, a package's tracks as SSL positives
+  moods)  # moodmix-v2.2: v2.1's recipe from v2.1's weights, on all 40 moods
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
     : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.2}"
-    : "${ADDED_MOODS:=1}" "${SSL_POSITIVES:=package}" "${WARM_START=ml/bundles/moodmix-v2.1}" ;;
+    : "${ADDED_MOODS:=1}" "${WARM_START=ml/bundles/moodmix-v2.1}" ;;
 esac
 VERSION=${VERSION:-moodmix-v2}
 OUT=${OUT:-ml/bundles/$VERSION}
@@ -55,9 +55,9 @@ $PY -m ml.train train \
   --ssl-positives "${SSL_POSITIVES:-track}" \
   --whitening auto \
   --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
-  --lr 3e-4 --schedule cosine \
+  --lr "${LR:-3e-4}" --schedule cosine \
   --monitor composite --patience 10 \
-  --loss-weights "va=1,speech=${SPEECH_WEIGHT:-0.5}" \
+  --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
   --source-weights "${SOURCE_WEIGHTS:-}" \
   --seed 0 \
   --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \
