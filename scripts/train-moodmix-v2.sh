@@ -14,12 +14,11 @@
 # STAGE=finish runs only what follows training (pool card, test evaluation, v1 on the same clips).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+PY=${PY:-.venv/bin/python}  # PY="echo python" prints the commands a recipe runs (tests)
 STAGE=${STAGE:-all}
 # WARM_START= (set and empty) trains from scratch: the C-RNN comparison in docs/model-card.md was
 # ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
-WARM=${WARM_START-ml/bundles/moodmix-v1}
 # ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on.
 case "${RECIPE:-shipped}" in
@@ -32,6 +31,7 @@ case "${RECIPE:-shipped}" in
     : "${ADDED_MOODS:=1}" "${WARM_START=ml/bundles/moodmix-v2.1}" ;;
 esac
 VERSION=${VERSION:-moodmix-v2}
+WARM=${WARM_START-ml/bundles/moodmix-v1}  # after the recipes: RECIPE=moods sets its own
 OUT=${OUT:-ml/bundles/$VERSION}
 WORK=${WORK:-var/training/$VERSION}
 if [ "$STAGE" != finish ]; then

@@ -1,0 +1,54 @@
+"""scripts/train-moodmix-v2.sh: each recipe runs the training command its bundle's card says it ran.
+
+`PY="echo python"` makes the script print its commands instead of running them, so these checks cost
+nothing; they exist because a recipe's settings once failed to reach the command (a warm start read
+before the recipe set it), which only shows up as a worse model an hour later.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def commands(**env: str) -> list[str]:
+    run = subprocess.run(
+        ["bash", "scripts/train-moodmix-v2.sh"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "PY": "echo python", "STAGE": "train", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in run.stdout.splitlines() if line.startswith("python -m ml.")]
+
+
+def training(**env: str) -> str:
+    return next(line for line in commands(**env) if line.startswith("python -m ml.train train"))
+
+
+def test_the_40_mood_recipe_warm_starts_from_v2_1_on_the_40_mood_manifest():
+    steps = commands(RECIPE="moods")
+    heldout = next(line for line in steps if "ml.corpus.heldout" in line)
+    assert "--no-added-moods" not in heldout
+    train = training(RECIPE="moods")
+    assert "--warm-start ml/bundles/moodmix-v2.1" in train and "--version moodmix-v2.2" in train
+    assert "--out ml/bundles/moodmix-v2.2" in train and "--ssl-positives track" in train
+
+
+@pytest.mark.parametrize("recipe", ["speech", "shipped"])
+def test_the_33_mood_recipes_warm_start_from_v1_on_the_33_mood_manifest(recipe):
+    heldout = next(line for line in commands(RECIPE=recipe) if "ml.corpus.heldout" in line)
+    assert "--no-added-moods" in heldout
+    assert "--warm-start ml/bundles/moodmix-v1" in training(RECIPE=recipe)
+
+
+def test_an_empty_warm_start_trains_from_scratch_and_settings_reach_the_command():
+    train = training(RECIPE="moods", WARM_START="", LR="5e-5", SSL_POSITIVES="package", VA_WEIGHT="2")
+    assert "--warm-start" not in train
+    assert "--lr 5e-5" in train and "--ssl-positives package" in train and "va=2," in train
