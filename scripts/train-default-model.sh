@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Train, evaluate and write Moodmix's default model bundle (ml/bundles/moodmix-v1) from the offline corpus.
+# Train, evaluate and write Moodmix's default model bundle (ml/bundles/moodmix-v2.1) from the offline corpus.
 # Seeded; sized to finish within about an hour on 2 CPU cores (a GPU is used when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The default bundle is moodmix-v2.1 (docs/model-card.md): train-moodmix-v2.sh's RECIPE=speech.
-# MODEL=v2 retrains moodmix-v2 (the script's defaults), MODEL=v1 retrains v1 as below.
+# MODEL=v2.2 trains the 40-mood moodmix-v2.2 (RECIPE=moods; shipped, not the default), MODEL=v2 moodmix-v2
+# (the script's defaults), MODEL=v1 retrains v1 as below.
 if [ "${MODEL:-v2.1}" = v2.1 ]; then RECIPE=${RECIPE:-speech} exec scripts/train-moodmix-v2.sh; fi
+if [ "${MODEL}" = v2.2 ]; then RECIPE=${RECIPE:-moods} exec scripts/train-moodmix-v2.sh; fi
 if [ "${MODEL}" = v2 ]; then exec scripts/train-moodmix-v2.sh; fi
 PY=.venv/bin/python
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ml import taxonomy
 from ml.audio import load_audio
 from ml.corpus.debian import cache_dir
 from ml.corpus.pool import fetch_pinned
@@ -87,7 +88,7 @@ def test_a_tone_and_noise_are_not_near_every_real_track(real_clips):
     assert float(np.median(vectors[:2] @ vectors[2:].T)) < 0.9
 
 
-@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1"])
+@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2"])
 def test_the_shipped_v2_cards_report_per_source_figures_and_their_whitening(name):
     folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / name
     card = ModelBundle.load(folder, device="cpu").card()
@@ -107,3 +108,11 @@ def test_the_bound_separates_v2_from_v1(real_clips):
     v1 = Path(__file__).resolve().parents[2] / "ml" / "bundles" / "moodmix-v1"
     between, _ = _cosines(ModelBundle.load(v1, device="cpu"), real_clips)
     assert float(np.median(between)) > MEDIAN_BOUND  # the test can fail: v1's collapsed space does
+
+
+def test_moodmix_v2_2_predicts_every_level_2_mood_of_the_taxonomy():
+    folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / "moodmix-v2.2"
+    bundle = ModelBundle.load(folder, device="cpu")
+    assert bundle.mood_labels == [mood.name for mood in taxonomy.moods()]  # all 40, in taxonomy order
+    per_label = bundle.card()["metrics"]["test"]["mood"]["per_label"]
+    assert set(per_label) == set(bundle.mood_labels)  # each one has test positives and a figure

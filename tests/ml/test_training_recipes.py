@@ -32,12 +32,15 @@ def training(**env: str) -> str:
     return next(line for line in commands(**env) if line.startswith("python -m ml.train train"))
 
 
-def test_the_40_mood_recipe_warm_starts_from_v2_1_on_the_40_mood_manifest():
+def test_the_40_mood_recipe_is_v2_1s_on_the_40_mood_manifest():
     steps = commands(RECIPE="moods")
     heldout = next(line for line in steps if "ml.corpus.heldout" in line)
     assert "--no-added-moods" not in heldout
     train = training(RECIPE="moods")
-    assert "--warm-start ml/bundles/moodmix-v2.1" in train and "--version moodmix-v2.2" in train
+    assert "--warm-start ml/bundles/moodmix-v1" in train and "--version moodmix-v2.2" in train
+    assert train.replace("moodmix-v2.2", "moodmix-v2.1").replace(" --no-added-moods", "") == training(
+        RECIPE="speech"
+    )
     assert "--out ml/bundles/moodmix-v2.2" in train and "--ssl-positives track" in train
 
 
@@ -51,4 +54,6 @@ def test_the_33_mood_recipes_warm_start_from_v1_on_the_33_mood_manifest(recipe):
 def test_an_empty_warm_start_trains_from_scratch_and_settings_reach_the_command():
     train = training(RECIPE="moods", WARM_START="", LR="5e-5", SSL_POSITIVES="package", VA_WEIGHT="2")
     assert "--warm-start" not in train
+    fine_tune = training(RECIPE="moods", WARM_START="ml/bundles/moodmix-v2.1")
+    assert "--warm-start ml/bundles/moodmix-v2.1" in fine_tune
     assert "--lr 5e-5" in train and "--ssl-positives package" in train and "va=2," in train
