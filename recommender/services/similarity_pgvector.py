@@ -42,6 +42,9 @@ EF_SEARCH = 100
 FILTERED_EF_SEARCH = 1000
 """``hnsw.ef_search`` of queries with mood family or genre filters (pgvector's maximum is 1000)."""
 
+RELAXED_SLACK = 10
+"""Rows fetched beyond k from a relaxed-order scan, so the k nearest of what it found come first."""
+
 MAX_SCAN_TUPLES = 20_000
 """``hnsw.max_scan_tuples`` for filtered queries (pgvector's default): a filter keeping 1% still finds
 k=10 rows long before this; rarer ones fall through to the exact scan."""
@@ -63,14 +66,16 @@ def pgvector_neighbours(
         return []
     query = list(map(float, vector))
     rows = TrackEmbedding.objects.filter(filter_q(filters, user), model_version=model_version)
+    # A relaxed-order scan may return rows slightly out of order, so LIMIT k could cut off a nearer row
+    # that comes a little later: fetch RELAXED_SLACK more, sort them, keep k.
     ordered = (
         rows.annotate(distance=CosineDistance("vector", query))
         .order_by("distance")
-        .values_list("track_id", "distance")[:k]
+        .values_list("track_id", "distance")[: k + (RELAXED_SLACK if iterative else 0)]
     )
     default_ef = FILTERED_EF_SEARCH if (filters.mood_family_ids or filters.genre_ids) else EF_SEARCH
     found = _run_configured(ordered, ef_search or max(default_ef, k), iterative=iterative)
-    found.sort(key=lambda row: (row[1], row[0]))  # relaxed order: the scan may return rows slightly out
+    found = sorted(found, key=lambda row: (row[1], row[0]))[:k]
     if len(found) < k and exact_fallback:
         # Ordering by an expression the index cannot serve makes PostgreSQL compute exact distances
         # over the rows the filters select.
