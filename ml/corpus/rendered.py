@@ -1,9 +1,9 @@
 """Source 1: rendered music with known mood (from controlled cues) and known style (genre).
 
 Plan: moods are visited round-robin so each core mood gets the same number of pieces (the moods added
-later get a block of their own, as many pieces each); within a
-mood the genre rotates through the genres allowed for its family (styles.EXCLUDED_PAIRS), so mood and
-genre are balanced against each other instead of confounded. Every 10th piece of a mood goes to val, the
+later get a block of their own, as many pieces each); within a mood the genre rotates through the genres
+allowed for its family (styles.EXCLUDED_PAIRS), so mood and genre are balanced against each other
+instead of confounded. Every 10th piece of a mood goes to val, the
 next to test (disjoint by piece: one piece = one clip).
 
 Level: the rendered clip is set to -26 dBFS RMS + 12 dB x (normalised velocity cue), so loudness follows
@@ -70,9 +70,15 @@ def plan_rendered(count: int, seed: int) -> list[PiecePlan]:
     Both blocks are prefix-stable: piece i is the same piece whatever `count`, so adding moods to the
     corpus left the pieces every earlier model was trained and evaluated on untouched."""
     plans = [_plan(i, f"rendered-{i:04d}", CORE_MOODS, i, seed) for i in range(count)]
-    added = (count // len(CORE_MOODS)) * len(ADDED_MOODS)
-    plans += [_plan(j, f"rendered-added-{j:04d}", ADDED_MOODS, ADDED_INDEX + j, seed) for j in range(added)]
+    plans += [
+        _plan(j, f"rendered-added-{j:04d}", ADDED_MOODS, ADDED_INDEX + j, seed) for j in range(_added(count))
+    ]
     return plans
+
+
+def _added(count: int) -> int:
+    """Added-mood pieces beside `count` core pieces: as many per added mood as each core mood got."""
+    return (count // len(CORE_MOODS)) * len(ADDED_MOODS)
 
 
 def _plan(i: int, piece: str, moods: tuple[str, ...], index: int, seed: int) -> PiecePlan:
@@ -84,9 +90,7 @@ def _plan(i: int, piece: str, moods: tuple[str, ...], index: int, seed: int) -> 
 def in_rendered_prefix(piece: str, count: int) -> bool:
     """Whether rendered `piece` is among `plan_rendered(count, ...)`'s pieces."""
     number = int(piece.rsplit("-", 1)[-1])
-    if piece.startswith("rendered-added-"):
-        return number < (count // len(CORE_MOODS)) * len(ADDED_MOODS)
-    return number < count
+    return number < (_added(count) if piece.startswith("rendered-added-") else count)
 
 
 def build_rendered(plan: PiecePlan, out: Path, duration_range: tuple[float, float]) -> ClipRecord:

@@ -94,8 +94,8 @@ def train_epoch(
 
     With `ssl_batches` (dicts with "first" and "second": two views of each of N real tracks, see
     `ml.training.ssl`; with "group", tracks of one group are positives too), each step also adds
-    `ssl_weight` x NT-Xent of their embeddings. Both batches go
-    through one forward pass, so BatchNorm statistics see rendered and real music together."""
+    `ssl_weight` x NT-Xent of their embeddings. Both batches go through one forward pass, so BatchNorm
+    statistics see rendered and real music together."""
     model.train()
     start = time.monotonic()
     sums: dict[str, float] = defaultdict(float)

@@ -42,37 +42,47 @@ def warm_start(
         name.startswith("backbone.mel.") for name in source_state
     )
     rows = _row_maps(source_labels or {}, target_labels or {})
-    copied, widened, skipped, remapped = [], [], [], {}
+    outcomes: dict[str, list[str]] = {"copied": [], "widened": [], "skipped": []}
     for name, tensor in source_state.items():
         moved = rename and name.startswith("backbone.")
         new_name = name.replace("backbone.", "backbone.mel.", 1) if moved else name
         if new_name not in target:
-            skipped.append(name)
+            outcomes["skipped"].append(name)
             continue
-        destination = target[new_name]
         head = new_name.split(".")[1] if new_name.startswith("heads.") else None
-        if head in rows:
+        if head in rows:  # copy the shared labels' rows only, into the target's rows for them
             source_rows, target_rows = rows[head]
-            tensor, destination = tensor[source_rows], destination[target_rows]
-            remapped[head] = len(target_rows)
-        if destination.shape == tensor.shape:
-            destination.copy_(tensor)
-            copied.append(new_name)
-        elif destination.dim() == tensor.dim() and all(
-            d >= s for d, s in zip(destination.shape, tensor.shape, strict=True)
-        ):
-            # A grown tensor (head input columns, input-norm rows): old values in the leading block.
-            if new_name.startswith("heads.") and new_name.endswith("weight"):
-                destination.zero_()
-            index = tuple(slice(0, s) for s in tensor.shape)
-            destination[index].copy_(tensor)
-            widened.append(new_name)
+            block = target[new_name][target_rows]
+            outcome = _copy(tensor[source_rows], block, zero_first=new_name.endswith("weight"))
+            target[new_name][target_rows] = block
         else:
-            skipped.append(name)
-        if head in rows:  # `destination` was a gathered copy: write the rows back
-            target[new_name][rows[head][1]] = destination
+            zero = new_name.startswith("heads.") and new_name.endswith("weight")
+            outcome = _copy(tensor, target[new_name], zero_first=zero)
+        outcomes[outcome].append(new_name if outcome != "skipped" else name)
     model.load_state_dict(target)
-    return {"copied": len(copied), "widened": widened, "skipped": skipped, "rows_kept": remapped}
+    return {
+        "copied": len(outcomes["copied"]),
+        "widened": outcomes["widened"],
+        "skipped": outcomes["skipped"],
+        "rows_kept": {head: len(target_rows) for head, (_, target_rows) in rows.items()},
+    }
+
+
+def _copy(source: torch.Tensor, destination: torch.Tensor, *, zero_first: bool) -> str:
+    """Copy `source` into `destination` in place: "copied" (same shape), "widened" (a grown tensor, such
+    as head input columns or input-norm rows: old values in the leading block, the rest zeroed first when
+    `zero_first`, else kept) or "skipped" (shapes that do not nest)."""
+    if destination.shape == source.shape:
+        destination.copy_(source)
+        return "copied"
+    if destination.dim() == source.dim() and all(
+        d >= s for d, s in zip(destination.shape, source.shape, strict=True)
+    ):
+        if zero_first:
+            destination.zero_()
+        destination[tuple(slice(0, s) for s in source.shape)].copy_(source)
+        return "widened"
+    return "skipped"
 
 
 def _row_maps(source: LabelLists, target: LabelLists) -> dict[str, tuple[list[int], list[int]]]:
@@ -80,8 +90,7 @@ def _row_maps(source: LabelLists, target: LabelLists) -> dict[str, tuple[list[in
     maps = {}
     for head, names in target.items():
         old = list(source.get(head, names))
-        if old == list(names):
-            continue
-        shared = [n for n in names if n in old]
-        maps[head] = ([old.index(n) for n in shared], [list(names).index(n) for n in shared])
+        if old != list(names):
+            kept = [i for i, name in enumerate(names) if name in old]
+            maps[head] = ([old.index(names[i]) for i in kept], kept)
     return maps
