@@ -59,6 +59,7 @@ $PY -m ml.train train \
   --lr "${LR:-3e-4}" --schedule cosine \
   --monitor composite --patience 10 \
   --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
+  --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
   --source-weights "${SOURCE_WEIGHTS:-}" \
   --seed 0 \
   --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \

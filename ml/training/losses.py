@@ -39,13 +39,18 @@ def _masked_mean(values: Tensor, mask: Tensor) -> Tensor:
     return (values * mask).sum() / mask.sum().clamp_min(1.0)
 
 
-def masked_bce(logits: Tensor, targets: Tensor, mask: Tensor) -> Tensor:
+def masked_bce(logits: Tensor, targets: Tensor, mask: Tensor, *, pos_weight: float = 1.0) -> Tensor:
     """Binary cross-entropy with logits, averaged over known entries.
 
     `logits` and `targets` are (B, L) for multi-label heads or (B,) for a binary head; `mask` is (B,)
     (whole clip known or not) or the shape of `logits` (per label). Masked entries contribute nothing.
+    `pos_weight` scales the positive term (torch's ``pos_weight``): above 1 it counters labels that are
+    rare in every batch, which otherwise learn their prior first and stay under-confident.
     """
-    per_entry = F.binary_cross_entropy_with_logits(logits, targets.to(logits.dtype), reduction="none")
+    weight = None if pos_weight == 1.0 else torch.tensor(pos_weight, dtype=logits.dtype, device=logits.device)
+    per_entry = F.binary_cross_entropy_with_logits(
+        logits, targets.to(logits.dtype), reduction="none", pos_weight=weight
+    )
     if mask.dim() < per_entry.dim():
         mask = mask.reshape(mask.shape + (1,) * (per_entry.dim() - mask.dim())).expand_as(per_entry)
     return _masked_mean(per_entry, mask)
@@ -158,11 +163,18 @@ class MultiTaskLoss(torch.nn.Module):
     """Weighted sum of the head losses for one batch of model outputs.
 
     `weights` maps head -> weight for "mood", "genre", "speech", "va", "triplet"; a head with weight 0
-    is skipped entirely. Batches are dicts of tensors as built by `ml.training.dataset.collate`.
+    is skipped entirely. `mood_pos_weight` weighs each mood's positives against its negatives. Batches are dicts of tensors as built by `ml.training.dataset.collate`.
     Returns the total and each weighted part (as floats, for the log).
     """
 
-    def __init__(self, weights: Mapping[str, float], *, margin: float = 0.2, mining: str = "batch_hard"):
+    def __init__(
+        self,
+        weights: Mapping[str, float],
+        *,
+        margin: float = 0.2,
+        mining: str = "batch_hard",
+        mood_pos_weight: float = 1.0,
+    ):
         super().__init__()
         unknown = set(weights) - {"mood", "genre", "speech", "va", "triplet"}
         if unknown:
@@ -170,12 +182,15 @@ class MultiTaskLoss(torch.nn.Module):
         self.weights = dict(weights)
         self.margin = margin
         self.mining = mining
+        self.mood_pos_weight = mood_pos_weight
 
     def forward(
         self, outputs: Mapping[str, Tensor], batch: Mapping[str, Tensor]
     ) -> tuple[Tensor, dict[str, float]]:
         terms: dict[str, Callable[[], Tensor]] = {
-            "mood": lambda: masked_bce(outputs["mood"], batch["mood"], batch["mood_known"]),
+            "mood": lambda: masked_bce(
+                outputs["mood"], batch["mood"], batch["mood_known"], pos_weight=self.mood_pos_weight
+            ),
             "genre": lambda: masked_bce(outputs["genre"], batch["genre"], batch["genre_known"]),
             "speech": lambda: masked_bce(outputs["speech"], batch["speech"], batch["speech_known"]),
             "va": lambda: masked_regression(outputs["va"], batch["va"], batch["va_known"]),

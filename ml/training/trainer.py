@@ -193,7 +193,12 @@ def _train(
         )
     model = model.to(device)
     frontend = LogMel(contract).to(device)
-    criterion = MultiTaskLoss(config.loss_weights, margin=config.margin, mining=config.mining)
+    criterion = MultiTaskLoss(
+        config.loss_weights,
+        margin=config.margin,
+        mining=config.mining,
+        mood_pos_weight=config.mood_pos_weight,
+    )
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     schedule_epochs = config.schedule_epochs or config.epochs
     scheduler = build_scheduler(config.schedule, optimizer, config.lr, schedule_epochs * len(sampler))

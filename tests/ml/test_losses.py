@@ -42,6 +42,16 @@ def test_per_label_mask_is_supported():
     assert float(loss) == pytest.approx(float(F.softplus(torch.tensor(-3.0))))
 
 
+def test_a_positive_weight_scales_only_the_positive_terms():
+    logits = torch.tensor([[0.5, -2.0]])
+    targets = torch.tensor([[1.0, 0.0]])
+    plain = masked_bce(logits, targets, torch.ones(1))
+    weighted = masked_bce(logits, targets, torch.ones(1), pos_weight=4.0)
+    positive, negative = float(F.softplus(torch.tensor(-0.5))), float(F.softplus(torch.tensor(-2.0)))
+    assert float(plain) == pytest.approx((positive + negative) / 2)
+    assert float(weighted) == pytest.approx((4 * positive + negative) / 2)
+
+
 def test_nothing_known_is_an_exact_differentiable_zero():
     logits = torch.randn(4, 3, requires_grad=True)
     loss = masked_bce(logits, torch.ones(4, 3), torch.zeros(4))

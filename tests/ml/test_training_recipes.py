@@ -52,8 +52,11 @@ def test_the_33_mood_recipes_warm_start_from_v1_on_the_33_mood_manifest(recipe):
 
 
 def test_an_empty_warm_start_trains_from_scratch_and_settings_reach_the_command():
-    train = training(RECIPE="moods", WARM_START="", LR="5e-5", SSL_POSITIVES="package", VA_WEIGHT="2")
+    train = training(
+        RECIPE="moods", WARM_START="", LR="5e-5", SSL_POSITIVES="package", VA_WEIGHT="2", MOOD_POS_WEIGHT="4"
+    )
     assert "--warm-start" not in train
     fine_tune = training(RECIPE="moods", WARM_START="ml/bundles/moodmix-v2.1")
     assert "--warm-start ml/bundles/moodmix-v2.1" in fine_tune
     assert "--lr 5e-5" in train and "--ssl-positives package" in train and "va=2," in train
+    assert "--mood-pos-weight 4" in train and "--mood-pos-weight 1 " in training(RECIPE="speech")
