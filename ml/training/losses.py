@@ -163,7 +163,8 @@ class MultiTaskLoss(torch.nn.Module):
     """Weighted sum of the head losses for one batch of model outputs.
 
     `weights` maps head -> weight for "mood", "genre", "speech", "va", "triplet"; a head with weight 0
-    is skipped entirely. `mood_pos_weight` weighs each mood's positives against its negatives. Batches are dicts of tensors as built by `ml.training.dataset.collate`.
+    is skipped entirely. `mood_pos_weight` weighs each mood's positives against its negatives. Batches
+    are dicts of tensors as built by `ml.training.dataset.collate`.
     Returns the total and each weighted part (as floats, for the log).
     """
 
