@@ -102,6 +102,9 @@ def parser() -> argparse.ArgumentParser:
         default="track",
         help="positives of the contrastive loss: two crops of one track, or any crops of one package",
     )
+    v2.add_argument(
+        "--ssl-per-package", type=int, default=2, help="with package positives: tracks per package per batch"
+    )
     v2.add_argument("--whitening", default="none", help="none | centre | whiten | auto (chosen on val)")
     v2.add_argument(
         "--schedule-epochs",
@@ -178,6 +181,7 @@ def _train(args: argparse.Namespace) -> int:
         ssl_batch=args.ssl_batch,
         ssl_temperature=args.ssl_temperature,
         ssl_positives=args.ssl_positives,
+        ssl_per_package=args.ssl_per_package,
         whitening=args.whitening,
         max_minutes_fails=args.max_minutes_fails,
         warm_start=args.warm_start,

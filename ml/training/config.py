@@ -88,6 +88,7 @@ class TrainConfig:
     ssl_temperature: float = 0.1
     ssl_augment: str = "ssl"
     ssl_positives: str = "track"
+    ssl_per_package: int = 2  # with package positives: tracks per package in a batch (P x K packages)
     whitening: str = "none"
     max_minutes_fails: bool = False
     warm_start: Path | None = None

@@ -27,7 +27,7 @@ from ml.audio import AudioContract
 from ml.training.augment import Augmentation, Compose
 from ml.training.cache import WaveformCache
 
-__all__ = ["PoolPairs", "PoolPairSampler", "nt_xent", "collate_pairs"]
+__all__ = ["PackagePairSampler", "PoolPairs", "PoolPairSampler", "nt_xent", "collate_pairs"]
 
 
 def nt_xent(first: Tensor, second: Tensor, temperature: float = 0.1, groups: Tensor | None = None) -> Tensor:
@@ -135,3 +135,50 @@ class PoolPairSampler(Sampler[list[tuple[int, int]]]):
         for _ in range(self.batches):
             tracks = rng.choice(len(self.p), size=self.size, replace=False, p=self.p)
             yield [(int(t), int(rng.integers(2**31))) for t in tracks]
+
+
+class PackagePairSampler(PoolPairSampler):
+    """Batches of `size` distinct tracks from `size // per_package` packages, `per_package` tracks each,
+    for package positives (supervised contrastive over packages). Drawn by duration, one package's
+    hours would fill most batches and every other package would be a negative to it alone; drawing
+    packages uniformly (Hermans et al.'s P x K, as for the labelled groups) gives every batch
+    positives from several soundtracks and negatives from several others. Within a package, tracks are
+    drawn by duration; a package with fewer than `per_package` tracks is never drawn."""
+
+    def __init__(
+        self,
+        weights: Sequence[float],
+        packages: Sequence[int],
+        *,
+        size: int,
+        per_package: int,
+        batches: int,
+        seed: int = 0,
+    ) -> None:
+        if len(weights) != len(packages):
+            raise ValueError("one package id per track")
+        if per_package < 2 or size % per_package:
+            raise ValueError(f"batches of {size} do not split into packages of {per_package} (>= 2) tracks")
+        weights = np.asarray(weights, dtype=np.float64)
+        members = {pkg: np.flatnonzero(np.asarray(packages) == pkg) for pkg in sorted(set(packages))}
+        self.members = {pkg: idx for pkg, idx in members.items() if len(idx) >= per_package}
+        self.within = {pkg: weights[idx] / weights[idx].sum() for pkg, idx in self.members.items()}
+        self.per_package = per_package
+        if len(self.members) < size // per_package:
+            raise ValueError(
+                f"need {size // per_package} packages with >= {per_package} tracks, have {len(self.members)}"
+            )
+        super().__init__(weights, size=size, batches=batches, seed=seed)
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        rng = np.random.default_rng([self.seed, self.epoch, 1])
+        keys = list(self.members)
+        for _ in range(self.batches):
+            chosen = rng.choice(len(keys), size=self.size // self.per_package, replace=False)
+            batch = []
+            for key in (keys[int(c)] for c in chosen):
+                picks = rng.choice(
+                    self.members[key], size=self.per_package, replace=False, p=self.within[key]
+                )
+                batch.extend((int(t), int(rng.integers(2**31))) for t in picks)
+            yield batch

@@ -40,7 +40,7 @@ from ml.training.loop import MONITORS, build_scheduler, train_epoch, validate
 from ml.training.losses import MultiTaskLoss
 from ml.training.manifest import ManifestEntry, filter_split, read_manifest
 from ml.training.sampler import GroupBatchSampler
-from ml.training.ssl import PoolPairs, PoolPairSampler, collate_pairs
+from ml.training.ssl import PackagePairSampler, PoolPairs, PoolPairSampler, collate_pairs
 from ml.training.warm_start import warm_start
 from ml.training.whitening import fit_track_whitening
 
@@ -175,8 +175,18 @@ def _train(
         pool = [t for t in read_pool(config.ssl_pool) if t.split == "ssl"]
         pool_paths = [t.path for t in pool]
         cache.warm_paths(pool_paths, progress=config.progress)
-        ssl_sampler = PoolPairSampler(
-            [t.duration for t in pool], size=config.ssl_batch, batches=len(sampler), seed=config.seed
+        durations, packages = [t.duration for t in pool], _package_ids(pool)
+        ssl_sampler = (
+            PackagePairSampler(
+                durations,
+                packages,
+                size=config.ssl_batch,
+                per_package=config.ssl_per_package,
+                batches=len(sampler),
+                seed=config.seed,
+            )
+            if config.ssl_positives == "package"
+            else PoolPairSampler(durations, size=config.ssl_batch, batches=len(sampler), seed=config.seed)
         )
         ssl_loader = DataLoader(
             PoolPairs(
@@ -184,7 +194,7 @@ def _train(
                 contract,
                 cache,
                 build_pipeline(config.ssl_augment, contract.sample_rate),
-                groups=_package_ids(pool) if config.ssl_positives == "package" else None,
+                groups=packages if config.ssl_positives == "package" else None,
             ),
             batch_sampler=ssl_sampler,
             collate_fn=collate_pairs,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from ml.evaluation.retrieval import spread
 from ml.evaluation.targets import assess_targets
 from ml.inference import ModelBundle
 from ml.models import build_model
-from ml.training.ssl import PoolPairSampler, nt_xent
+from ml.training.ssl import PackagePairSampler, PoolPairSampler, nt_xent
 from ml.training.warm_start import warm_start
 from ml.training.whitening import VAL_SPREAD_BOUND, _score
 
@@ -100,6 +101,24 @@ def test_pool_pairs_never_put_one_track_twice_in_a_batch():
     sampler = PoolPairSampler([1.0] * 10, size=8, batches=20, seed=1)
     for batch in sampler:
         assert len({track for track, _ in batch}) == 8
+
+
+def test_package_batches_hold_k_tracks_of_each_of_p_packages_however_long_each_package_is():
+    # Package 0 holds nearly all the hours; drawn by duration it would fill every batch.
+    packages = [0] * 20 + [1, 1, 2, 2, 3, 3, 4]
+    durations = [600.0] * 20 + [60.0] * 7
+    sampler = PackagePairSampler(durations, packages, size=6, per_package=2, batches=200, seed=3)
+    drawn = []
+    for batch in sampler:
+        tracks = [track for track, _ in batch]
+        assert len(set(tracks)) == 6
+        counts = Counter(packages[t] for t in tracks)
+        assert sorted(counts.values()) == [2, 2, 2] and 4 not in counts  # package 4 has one track only
+        drawn.extend(counts)
+    share = Counter(drawn)
+    assert all(0.6 < share[p] / (200 * 3 / 4) < 1.4 for p in range(4))  # packages drawn alike
+    with pytest.raises(ValueError, match="packages"):
+        PackagePairSampler(durations, packages, size=10, per_package=2, batches=1)
 
 
 def test_track_whitening_buffers_centre_and_normalise_at_inference():
