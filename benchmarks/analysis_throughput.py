@@ -97,12 +97,14 @@ def set_up_django(bundle: Path) -> None:
 
 def instrument(phases: Phases) -> None:
     """Wrap the functions the analysis service calls with phase timers."""
+    import ml.features
     from catalog.bundles import current_bundle
     from catalog.services import analysis
 
     bundle = current_bundle()
     analysis.load_audio = phases.wrap("decode", analysis.load_audio)
-    analysis.compute_features = phases.wrap("features", analysis.compute_features)
+    # The service imports compute_features from ml.features when it runs, so it finds the wrapper there.
+    ml.features.compute_features = phases.wrap("features", ml.features.compute_features)
     analysis.claim = phases.wrap("db write", analysis.claim)
     analysis.complete = phases.wrap("db write", analysis.complete)
     bundle.frontend.forward = phases.wrap("front end", bundle.frontend.forward)

@@ -15,9 +15,13 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ml.inference import ModelBundle, default_bundle_dir
-from ml.inference.bundle import CARD_FILE, WEIGHTS_FILE
+from ml.inference import default_bundle_dir
+from ml.inference.files import CARD_FILE, WEIGHTS_FILE
+
+if TYPE_CHECKING:
+    from ml.inference import ModelBundle
 
 __all__ = ["bundle_dir", "current_bundle", "current_model_version", "forget_bundle"]
 
@@ -47,6 +51,8 @@ def current_bundle() -> ModelBundle | None:
     key = _files_key(directory)
     if key is None:
         return None
+    from ml.inference import ModelBundle  # torch: only processes that analyse load it
+
     with _lock:
         if _loaded is None or _loaded.key != key:
             bundle = ModelBundle.load(directory)

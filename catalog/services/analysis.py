@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import InterfaceError, OperationalError, transaction
@@ -43,8 +44,10 @@ from catalog.choices import TrackErrorCode, TrackStatus
 from catalog.models import Track
 from catalog.signals import analysis_finished
 from ml.audio import AudioContract, AudioError, load_audio
-from ml.features import AudioFeatures, compute_features, waveform_peaks
 from ml.inference import TrackPrediction
+
+if TYPE_CHECKING:
+    from ml.features import AudioFeatures
 
 __all__ = [
     "MAX_ANALYSIS_ATTEMPTS",
@@ -96,6 +99,8 @@ class DecodedAudio:
     def features(self) -> AudioFeatures:
         """The signal features (`ml.features.compute_features`, without speechiness), computed on first
         use and shared by every step that needs loudness, peak, tempo, key, energy or danceability."""
+        from ml.features import compute_features  # scipy and librosa: loaded where analyses run only
+
         return compute_features(self.wave, self.sample_rate, device=self.device)
 
 
@@ -134,6 +139,8 @@ def measure_signal(decoded: DecodedAudio) -> ResultWriter:
     duration = decoded.duration_s
     loudness = decoded.features.loudness_lufs
     peak = decoded.features.peak_dbfs
+    from ml.features import waveform_peaks
+
     peaks = waveform_peaks(decoded.wave, WAVEFORM_POINTS)
 
     def write(track: Track) -> None:

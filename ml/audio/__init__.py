@@ -8,8 +8,11 @@ Bad input raises `AudioError` with a stable `.code` (undecodable, empty, silent,
 from ml.audio.contract import AudioContract
 from ml.audio.decode import SILENCE_PEAK, AudioInfo, check_wave, load_audio, probe
 from ml.audio.errors import ERROR_CODES, AudioError
-from ml.audio.frontend import LOG_OFFSET, LogMel
 from ml.audio.windows import MIN_SECONDS, frame_windows, window_starts, windows_at
+from ml.lazy import lazy_attributes
+
+# The torch front end is imported on first use: decoding and probing (the web process) need no torch.
+__getattr__ = lazy_attributes(__name__, {"LOG_OFFSET": "ml.audio.frontend", "LogMel": "ml.audio.frontend"})
 
 __all__ = [
     "AudioContract",

@@ -23,14 +23,13 @@ from ml.audio import AudioContract, LogMel
 from ml.inference.batched import AudioItem, predict_tracks
 from ml.inference.current import default_bundle_dir
 from ml.inference.device import autocast_dtype, select_device
+from ml.inference.files import CARD_FILE, WEIGHTS_FILE
 from ml.inference.prediction import TrackPrediction
 from ml.models import MoodmixNet, build_model
 
 __all__ = ["CARD_FORMAT", "ModelBundle", "default_bundle_dir"]
 
 CARD_FORMAT = "moodmix-bundle/1"
-WEIGHTS_FILE = "weights.pt"
-CARD_FILE = "card.json"
 # Windows per forward pass by device type. On a GPU one pass per track is fastest (512 windows: a
 # 12.8 min track with the default contract). On one CPU thread a whole 3-minute track in one pass was
 # 1.8x slower than passes of 16 windows (0.67 s vs 0.37 s for tf_cnn: the activations of 119 windows

@@ -23,8 +23,6 @@ from __future__ import annotations
 import logging
 import os
 
-import torch
-
 __all__ = ["THREADS_ENV", "configure_threads", "threads_per_process"]
 
 logger = logging.getLogger(__name__)
@@ -72,6 +70,7 @@ def configure_threads(threads: int) -> int:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     except ImportError:  # numba comes with librosa; without it there is no pool to size
         pass
+    import torch  # here, not at the top: the web process imports this module (via catalog.tasks) too
     from threadpoolctl import threadpool_limits
 
     _blas_limits = threadpool_limits(limits=threads)
