@@ -18,6 +18,7 @@ Speech clips join dialogue lines with short pauses into clips of 10-20 s, as the
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from dataclasses import dataclass
@@ -176,9 +177,11 @@ def extend_manifest(
     rendered: int | None = None,
     train_voices: bool = True,
     added_moods: bool = True,
+    target: Path | None = None,
 ) -> Path:
-    """`corpus/manifest.jsonl` plus the held-out records -> `corpus/manifest-v2.jsonl`; also writes
-    `LICENCES-heldout.md` with the packages' copyright files. Returns the new manifest's path.
+    """`corpus/manifest.jsonl` plus the held-out records -> `target` (default `corpus/manifest-v2.jsonl`,
+    in the corpus folder: its paths are relative to it); also writes `LICENCES-heldout.md` with the
+    packages' copyright files. Returns the new manifest's path.
 
     `rendered` keeps only rendered pieces 0..N-1 (`rendered-NNNN`), so a corpus built in full (`make
     corpus`) gives the same labelled clips as one built with `--rendered N` (moodmix-v2 used 800).
@@ -190,8 +193,8 @@ def extend_manifest(
     if rendered is not None or not added_moods:
         lines = [_kept(line, rendered, added_moods) for line in lines]
     base = "".join(line for line in lines if line)
-    target = corpus / "manifest-v2.jsonl"
-    partial = corpus / "manifest-v2.part"
+    target = target or corpus / "manifest-v2.jsonl"
+    partial = target.with_suffix(".part")
     write_manifest(records, partial)
     target.write_text(base + partial.read_text(encoding="utf-8"), encoding="utf-8")
     partial.unlink()
@@ -219,16 +222,23 @@ def _kept(line: str, rendered: int | None, added_moods: bool) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-if __name__ == "__main__":
-    import sys
-
-    args = sys.argv[1:]
-    limit = int(args[args.index("--rendered") + 1]) if "--rendered" in args else None
-    folder = next((a for a in args if not a.startswith("--") and a != str(limit)), "var/corpus")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ml.corpus.heldout", description=extend_manifest.__doc__)
+    parser.add_argument("corpus", type=Path, nargs="?", default=Path("var/corpus"))
+    parser.add_argument("--rendered", type=int, help="keep rendered pieces 0..N-1 only (moodmix-v2: 800)")
+    parser.add_argument("--no-train-voices", action="store_true", help="no extra real voices in train")
+    parser.add_argument("--no-added-moods", action="store_true", help="the 33-mood manifest (v1 to v2.1)")
+    parser.add_argument("--name", default="manifest-v2.jsonl", help="file name, in the corpus folder")
+    args = parser.parse_args(argv)
     path = extend_manifest(
-        Path(folder),
-        rendered=limit,
-        train_voices="--no-train-voices" not in args,
-        added_moods="--no-added-moods" not in args,
+        args.corpus,
+        rendered=args.rendered,
+        train_voices=not args.no_train_voices,
+        added_moods=not args.no_added_moods,
+        target=args.corpus / args.name,
     )
     print(json.dumps({"manifest": str(path)}))
+
+
+if __name__ == "__main__":
+    main()
