@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--mood-pos-weight", type=float, default=1.0, help="weight of each mood's positives in its BCE"
     )
+    train.add_argument(
+        "--freeze", default="", help="comma-separated parameter prefixes not to train, e.g. 'backbone.mel'"
+    )
     train.add_argument("--margin", type=float, default=0.2, help="triplet margin (unit-sphere distance)")
     train.add_argument("--mining", default="batch_hard", help="batch_hard | semi_hard")
     train.add_argument("--augment", default="default", help="augmentation pipeline: default | light | none")
@@ -158,6 +161,7 @@ def _train(args: argparse.Namespace) -> int:
         schedule=args.schedule,
         loss_weights={**DEFAULT_LOSS_WEIGHTS, **args.loss_weights},
         mood_pos_weight=args.mood_pos_weight,
+        freeze=tuple(prefix for prefix in args.freeze.split(",") if prefix),
         source_weights={key: float(value) for key, value in args.source_weights.items()},
         margin=args.margin,
         mining=args.mining,

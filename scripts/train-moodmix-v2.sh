@@ -60,6 +60,7 @@ $PY -m ml.train train \
   --monitor composite --patience 10 \
   --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
   --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
+  ${FREEZE:+--freeze "$FREEZE"} \
   --source-weights "${SOURCE_WEIGHTS:-}" \
   --seed 0 \
   --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \

@@ -64,6 +64,7 @@ class TrainConfig:
     grad_clip: float = 5.0
     loss_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LOSS_WEIGHTS))
     mood_pos_weight: float = 1.0
+    freeze: tuple[str, ...] = ()  # parameter-name prefixes left untrained (e.g. "backbone.mel")
     margin: float = 0.2
     mining: str = "batch_hard"
     augment: str = "default"

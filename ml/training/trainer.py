@@ -209,7 +209,8 @@ def _train(
         mining=config.mining,
         mood_pos_weight=config.mood_pos_weight,
     )
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    trainable = _unfrozen(model, config.freeze)
+    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
     schedule_epochs = config.schedule_epochs or config.epochs
     scheduler = build_scheduler(config.schedule, optimizer, config.lr, schedule_epochs * len(sampler))
     monitor = MONITORS[config.monitor]
@@ -407,6 +408,20 @@ def _epoch_line(record: dict, key: str) -> str:
         f"mood AUC {fmt(val['mood_roc_auc'])}, triplet acc {fmt(val['triplet_accuracy'])}, "
         f"P@5 {fmt(val['precision@5'])}{' *' if record['improved'] else ''}"
     )
+
+
+def _unfrozen(model: torch.nn.Module, frozen: Sequence[str]) -> list[torch.nn.Parameter]:
+    """The parameters to train: all but those under the `frozen` name prefixes (e.g. "backbone.mel", to
+    teach a new pitch branch and the heads without moving what the mel branch already knows)."""
+    trainable = []
+    for name, parameter in model.named_parameters():
+        keep = not any(name == prefix or name.startswith(prefix + ".") for prefix in frozen)
+        parameter.requires_grad_(keep)
+        if keep:
+            trainable.append(parameter)
+    if frozen and len(trainable) == len(list(model.parameters())):
+        raise ValueError(f"--freeze {','.join(frozen)} matches no parameter")
+    return trainable
 
 
 def _package_ids(pool: list) -> list[int]:

@@ -60,3 +60,4 @@ def test_an_empty_warm_start_trains_from_scratch_and_settings_reach_the_command(
     assert "--warm-start ml/bundles/moodmix-v2.1" in fine_tune
     assert "--lr 5e-5" in train and "--ssl-positives package" in train and "va=2," in train
     assert "--mood-pos-weight 4" in train and "--mood-pos-weight 1 " in training(RECIPE="speech")
+    assert "--freeze" not in train and "--freeze backbone.mel " in training(RECIPE="moods", FREEZE="backbone.mel")

@@ -238,3 +238,20 @@ def test_issue_12_targets_read_the_spread_as_at_most_and_the_baseline_times_1_3(
     assert met["v2: spread, median cosine between real soundtracks"] is True
     assert met["v2: same-soundtrack P@5 >= 1.3x mean-MFCC"] is False  # 0.7 < 0.78
     assert met["v2: triplet accuracy, real soundtrack clips"] is True
+
+
+def test_a_frozen_branch_keeps_its_weights_while_the_rest_trains():
+    from ml.training.trainer import _unfrozen
+
+    torch.manual_seed(0)
+    model = build_model("tf_cnn", n_moods=5, n_genres=3, n_mels=PITCH.n_features, pitch_bins=PITCH.n_pitch)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    optimizer = torch.optim.AdamW(_unfrozen(model, ("backbone.mel",)), lr=1e-2)
+    features = LogMel(PITCH)(torch.randn(4, PITCH.window_samples) * 0.1)
+    model(features)["va"].pow(2).sum().backward()
+    optimizer.step()
+    moved = {name for name, p in model.named_parameters() if not torch.equal(p, before[name])}
+    assert moved and not any(name.startswith("backbone.mel.") for name in moved)
+    assert any(name.startswith("backbone.pitch.") for name in moved)
+    with pytest.raises(ValueError, match="matches no parameter"):
+        _unfrozen(model, ("backbone.nothing",))
