@@ -19,7 +19,7 @@ STAGE=${STAGE:-all}
 # WARM_START= (set and empty) trains from scratch: the C-RNN comparison in docs/model-card.md was
 # ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
-# ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
+# PITCH_EPOCHS=N trains the pitch branch alone first (below). ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on.
 case "${RECIPE:-shipped}" in
   speech)  # moodmix-v2.1
@@ -45,28 +45,40 @@ VOICES=--no-train-voices
 MOODS=--no-added-moods
 [ -z "${ADDED_MOODS:-}" ] || MOODS=
 $PY -m ml.corpus.heldout var/corpus --rendered "${RENDERED:-800}" $VOICES $MOODS
-$PY -m ml.train train \
-  --manifest var/corpus/manifest-v2.jsonl \
-  --out "$OUT" --work-dir "$WORK" \
-  --version "$VERSION" \
-  --arch "${ARCH:-tf_cnn}" \
-  --pitch 24:5 \
-  ${WARM:+--warm-start "$WARM"} \
-  --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
-  --ssl-positives "${SSL_POSITIVES:-track}" \
-  --whitening auto \
-  --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
-  --lr "${LR:-3e-4}" --schedule cosine \
-  --monitor composite --patience 10 \
-  --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
-  --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
-  ${FREEZE:+--freeze "$FREEZE"} \
-  --source-weights "${SOURCE_WEIGHTS:-}" \
-  --seed 0 \
-  --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \
-  --threads "${THREADS:-2}" \
-  --no-test-eval \
-  ${RESUME:+--resume}
+# One training run; OUT, WORK, WARM, EPOCHS, SCHEDULE_EPOCHS, LR and FREEZE may be set for the call.
+train_stage() {
+  $PY -m ml.train train \
+    --manifest var/corpus/manifest-v2.jsonl \
+    --out "$OUT" --work-dir "$WORK" \
+    --version "$VERSION" \
+    --arch "${ARCH:-tf_cnn}" \
+    --pitch 24:5 \
+    ${WARM:+--warm-start "$WARM"} \
+    --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
+    --ssl-positives "${SSL_POSITIVES:-track}" \
+    --whitening auto \
+    --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
+    --lr "${LR:-3e-4}" --schedule cosine \
+    --monitor composite --patience 10 \
+    --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
+    --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
+    ${FREEZE:+--freeze "$FREEZE"} \
+    --source-weights "${SOURCE_WEIGHTS:-}" \
+    --seed 0 \
+    --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \
+    --threads "${THREADS:-2}" \
+    --no-test-eval \
+    ${RESUME:+--resume}
+}
+if [ -n "${PITCH_EPOCHS:-}" ]; then
+  # PITCH_EPOCHS=N first trains the pitch branch and the heads for N epochs at PITCH_LR with the mel
+  # branch frozen (a warm start gives the pitch branch zero weight in the heads, and beside a trained mel
+  # branch it learns little), then the recipe's run starts from that.
+  OUT="$WORK/pitch-stage" WORK="$WORK/pitch-stage-work" EPOCHS=$PITCH_EPOCHS SCHEDULE_EPOCHS=$PITCH_EPOCHS \
+    LR=${PITCH_LR:-1e-3} FREEZE=backbone.mel train_stage
+  WARM="$WORK/pitch-stage"
+fi
+train_stage
 fi
 [ "$STAGE" = train ] && exit 0
 # The self-supervised pool (tracks, minutes and licences per package) goes into the card's data section.

@@ -60,4 +60,25 @@ def test_an_empty_warm_start_trains_from_scratch_and_settings_reach_the_command(
     assert "--warm-start ml/bundles/moodmix-v2.1" in fine_tune
     assert "--lr 5e-5" in train and "--ssl-positives package" in train and "va=2," in train
     assert "--mood-pos-weight 4" in train and "--mood-pos-weight 1 " in training(RECIPE="speech")
-    assert "--freeze" not in train and "--freeze backbone.mel " in training(RECIPE="moods", FREEZE="backbone.mel")
+    assert "--freeze" not in train and "--freeze backbone.mel " in training(
+        RECIPE="moods", FREEZE="backbone.mel"
+    )
+
+
+def test_a_pitch_stage_trains_the_pitch_branch_alone_then_the_recipe_starts_from_it():
+    first, second = [
+        line
+        for line in commands(RECIPE="moods", PITCH_EPOCHS="2")
+        if line.startswith("python -m ml.train train")
+    ]
+    stage = "var/training/moodmix-v2.2/pitch-stage"
+    assert (
+        f"--out {stage} " in first
+        and "--freeze backbone.mel" in first
+        and "--warm-start ml/bundles/moodmix-v1" in first
+    )
+    assert "--epochs 2 --schedule-epochs 2" in first and "--lr 1e-3" in first
+    assert f"--warm-start {stage} " in second and "--freeze" not in second
+    assert second == training(RECIPE="moods").replace(
+        "--warm-start ml/bundles/moodmix-v1", f"--warm-start {stage}"
+    )
