@@ -19,8 +19,9 @@ STAGE=${STAGE:-all}
 # WARM_START= (set and empty) trains from scratch: the C-RNN comparison in docs/model-card.md was
 # ARCH=crnn WARM_START= RECIPE=speech SOURCE_WEIGHTS=speech=3,soundtrack=1.5 SSL_WEIGHT=1 STAGE=train
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
-# PITCH_EPOCHS=N trains the pitch branch alone first (below). ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
-# manifest is the 33-mood one moodmix-v1 to v2.1 were trained on.
+# ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
+# manifest is the 33-mood one moodmix-v1 to v2.1 were trained on. PITCH_EPOCHS=N trains the pitch branch
+# alone first (below).
 case "${RECIPE:-shipped}" in
   speech)  # moodmix-v2.1
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
