@@ -26,11 +26,15 @@ case "${RECIPE:-shipped}" in
   speech)  # moodmix-v2.1
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
     : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}" ;;
-  moods)  # moodmix-v2.2 (shipped, not the default): v2.1's recipe on all 40 moods (from v1's weights;
+  moods)  # moodmix-v2.2 (shipped, never the default): v2.1's recipe on all 40 moods (from v1's weights;
     # WARM_START=ml/bundles/moodmix-v2.1 LR=1e-4 EPOCHS=3 SCHEDULE_EPOCHS=3 was the fine-tune it beat on val)
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
     : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.2}"
     : "${ADDED_MOODS:=1}" ;;
+  weighted)  # moodmix-v2.3 (the default): v2.2's recipe with each mood's positives weighted 4
+    : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
+    : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.3}"
+    : "${ADDED_MOODS:=1}" "${MOOD_POS_WEIGHT:=4}" ;;
 esac
 VERSION=${VERSION:-moodmix-v2}
 WARM=${WARM_START-ml/bundles/moodmix-v1}  # after the recipes, so one could set its own

@@ -40,6 +40,7 @@ PACKAGES = (
         ("usr/share/games/parsec47/sounds/ptn0.ogg", "usr/share/games/parsec47/sounds/ptn2.ogg"),
     ),
 )
+ROOT = Path(__file__).resolve().parents[2]
 CLIP_S = 15.0
 # Issue 12's target is a median of 0.5 on the test split; a handful of clips gets some slack.
 MEDIAN_BOUND = 0.6
@@ -88,7 +89,7 @@ def test_a_tone_and_noise_are_not_near_every_real_track(real_clips):
     assert float(np.median(vectors[:2] @ vectors[2:].T)) < 0.9
 
 
-@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2"])
+@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3"])
 def test_the_shipped_v2_cards_report_per_source_figures_and_their_whitening(name):
     folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / name
     card = ModelBundle.load(folder, device="cpu").card()
@@ -110,8 +111,10 @@ def test_the_bound_separates_v2_from_v1(real_clips):
     assert float(np.median(between)) > MEDIAN_BOUND  # the test can fail: v1's collapsed space does
 
 
-def test_moodmix_v2_2_predicts_every_level_2_mood_of_the_taxonomy():
-    folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / "moodmix-v2.2"
+@pytest.mark.parametrize(
+    "folder", [default_bundle_dir(), ROOT / "ml" / "bundles" / "moodmix-v2.2"], ids=["default", "v2.2"]
+)
+def test_the_default_and_v2_2_predict_every_level_2_mood_of_the_taxonomy(folder):
     bundle = ModelBundle.load(folder, device="cpu")
     assert bundle.mood_labels == [mood.name for mood in taxonomy.moods()]  # all 40, in taxonomy order
     per_label = bundle.card()["metrics"]["test"]["mood"]["per_label"]

@@ -53,5 +53,9 @@ def test_without_a_pointer_the_newest_shipped_bundle_in_the_root_wins(root):
     assert default_bundle_dir() == root / "moodmix-v2"
     (root / "moodmix-v2.1").mkdir()
     assert default_bundle_dir() == root / "moodmix-v2.1"
+    (root / "moodmix-v2.2").mkdir()  # shipped beside, never a default
+    assert default_bundle_dir() == root / "moodmix-v2.1"
+    (root / "moodmix-v2.3").mkdir()
+    assert default_bundle_dir() == root / "moodmix-v2.3"
     point_default_at(root / "moodmix-v1")  # a pointer still decides
     assert default_bundle_dir() == root / "moodmix-v1"

@@ -44,6 +44,14 @@ def test_the_40_mood_recipe_is_v2_1s_on_the_40_mood_manifest():
     assert "--out ml/bundles/moodmix-v2.2" in train and "--ssl-positives track" in train
 
 
+def test_the_default_recipe_is_the_40_mood_one_with_mood_positives_weighted_4():
+    train = training(RECIPE="weighted")
+    assert "--out ml/bundles/moodmix-v2.3" in train and "--mood-pos-weight 4" in train
+    assert train.replace("moodmix-v2.3", "moodmix-v2.2").replace(
+        "--mood-pos-weight 4", "--mood-pos-weight 1"
+    ) == (training(RECIPE="moods"))
+
+
 @pytest.mark.parametrize("recipe", ["speech", "shipped"])
 def test_the_33_mood_recipes_warm_start_from_v1_on_the_33_mood_manifest(recipe):
     heldout = next(line for line in commands(RECIPE=recipe) if "ml.corpus.heldout" in line)
