@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 from ml.corpus import heldout
@@ -58,3 +59,10 @@ def test_speech_clips_join_lines_into_labelled_clips_of_their_speakers_split(tmp
         assert "kept-for-evaluation.wav" not in record.meta["lines"]
     without = heldout._speech_clips(out, tmp_path, seed=0, train_voices=False)
     assert [r.split for r in without] == ["val"] and without[0].path == records[-1].path
+
+
+def test_asking_for_help_builds_nothing(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        heldout.main([str(tmp_path), "--help"])
+    assert exit_.value.code == 0 and "--no-added-moods" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # it used to rebuild manifest-v2.jsonl
