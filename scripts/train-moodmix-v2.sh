@@ -22,19 +22,16 @@ STAGE=${STAGE:-all}
 # ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on. PITCH_EPOCHS=N trains the pitch branch
 # alone first (below).
+# Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
+  weighted)  # moodmix-v2.3 (the default): v2.2's recipe with each mood's positives weighted 4
+    : "${VERSION:=moodmix-v2.3}" "${MOOD_POS_WEIGHT:=4}" ;&
+  moods)  # moodmix-v2.2 (shipped, never the default): v2.1's recipe on all 40 moods (from v1's weights;
+    # WARM_START=ml/bundles/moodmix-v2.1 LR=1e-4 EPOCHS=3 SCHEDULE_EPOCHS=3 was the fine-tune it beat on val)
+    : "${VERSION:=moodmix-v2.2}" "${ADDED_MOODS:=1}" ;&
   speech)  # moodmix-v2.1
     : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
     : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.1}" ;;
-  moods)  # moodmix-v2.2 (shipped, never the default): v2.1's recipe on all 40 moods (from v1's weights;
-    # WARM_START=ml/bundles/moodmix-v2.1 LR=1e-4 EPOCHS=3 SCHEDULE_EPOCHS=3 was the fine-tune it beat on val)
-    : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
-    : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.2}"
-    : "${ADDED_MOODS:=1}" ;;
-  weighted)  # moodmix-v2.3 (the default): v2.2's recipe with each mood's positives weighted 4
-    : "${EPOCHS:=7}" "${SCHEDULE_EPOCHS:=7}" "${BATCHES:=64}" "${SOURCE_WEIGHTS:=speech=3}"
-    : "${SPEECH_WEIGHT:=1}" "${TRAIN_VOICES:=1}" "${SSL_WEIGHT:=0.5}" "${VERSION:=moodmix-v2.3}"
-    : "${ADDED_MOODS:=1}" "${MOOD_POS_WEIGHT:=4}" ;;
 esac
 VERSION=${VERSION:-moodmix-v2}
 WARM=${WARM_START-ml/bundles/moodmix-v1}  # after the recipes, so one could set its own

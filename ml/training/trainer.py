@@ -175,9 +175,12 @@ def _train(
         pool = [t for t in read_pool(config.ssl_pool) if t.split == "ssl"]
         pool_paths = [t.path for t in pool]
         cache.warm_paths(pool_paths, progress=config.progress)
-        durations, packages = [t.duration for t in pool], _package_ids(pool)
+        durations = [t.duration for t in pool]
+        packages = _package_ids(pool) if config.ssl_positives == "package" else None
         ssl_sampler = (
-            PackagePairSampler(
+            PoolPairSampler(durations, size=config.ssl_batch, batches=len(sampler), seed=config.seed)
+            if packages is None
+            else PackagePairSampler(
                 durations,
                 packages,
                 size=config.ssl_batch,
@@ -185,8 +188,6 @@ def _train(
                 batches=len(sampler),
                 seed=config.seed,
             )
-            if config.ssl_positives == "package"
-            else PoolPairSampler(durations, size=config.ssl_batch, batches=len(sampler), seed=config.seed)
         )
         ssl_loader = DataLoader(
             PoolPairs(
@@ -194,7 +195,7 @@ def _train(
                 contract,
                 cache,
                 build_pipeline(config.ssl_augment, contract.sample_rate),
-                groups=packages if config.ssl_positives == "package" else None,
+                groups=packages,
             ),
             batch_sampler=ssl_sampler,
             collate_fn=collate_pairs,
