@@ -24,6 +24,8 @@ STAGE=${STAGE:-all}
 # alone first (below).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
+  keys)  # moodmix-v2.4: v2.3's recipe with key-profile templates beside the pitch branch (ml/models/pitch.py)
+    : "${VERSION:=moodmix-v2.4}" "${KEY_PROFILES:=16}" ;&
   weighted)  # moodmix-v2.3 (the default): v2.2's recipe with each mood's positives weighted 4
     : "${VERSION:=moodmix-v2.3}" "${MOOD_POS_WEIGHT:=4}" ;&
   moods)  # moodmix-v2.2 (shipped, never the default): v2.1's recipe on all 40 moods (from v1's weights;
@@ -37,9 +39,12 @@ VERSION=${VERSION:-moodmix-v2}
 WARM=${WARM_START-ml/bundles/moodmix-v1}  # after the recipes, so one could set its own
 OUT=${OUT:-ml/bundles/$VERSION}
 WORK=${WORK:-var/training/$VERSION}
+# EXTENDED_POOL=1 learns from all 12.5 h of allowed real music (ml/corpus/pool.py POOL_EXTENDED), not 5.75 h.
+POOL=var/pool/pool.jsonl
+[ -z "${EXTENDED_POOL:-}" ] || POOL=var/pool/pool-extended.jsonl
 if [ "$STAGE" != finish ]; then
 [ -f var/corpus/manifest.jsonl ] || $PY -m ml.corpus build --out var/corpus --rendered "${RENDERED:-800}"
-[ -f var/pool/pool.jsonl ] || $PY -m ml.corpus.pool var/pool/pool.jsonl
+[ -f "$POOL" ] || $PY -m ml.corpus.pool "$POOL" ${EXTENDED_POOL:+--extended}
 # Rendered pieces 0-799 only, whether `make corpus` built all 1,452 or `--rendered 800` built 800.
 # TRAIN_VOICES=1 adds 144 clips of five more real voices to the train split (ml/corpus/heldout.py).
 VOICES=--no-train-voices
@@ -56,7 +61,8 @@ train_stage() {
     --arch "${ARCH:-tf_cnn}" \
     --pitch 24:5 \
     ${WARM:+--warm-start "$WARM"} \
-    --ssl-pool var/pool/pool.jsonl --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
+    ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES"} \
+    --ssl-pool "$POOL" --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
     --ssl-positives "${SSL_POSITIVES:-track}" \
     --whitening auto \
     --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
@@ -84,7 +90,7 @@ train_stage
 fi
 [ "$STAGE" = train ] && exit 0
 # The self-supervised pool (tracks, minutes and licences per package) goes into the card's data section.
-$PY -m ml.corpus.pool var/pool/pool.jsonl --card "$OUT"
+$PY -m ml.corpus.pool "$POOL" --card "$OUT"
 # The trainer already evaluated val (in the card). The test split is read once, here, for the card
 # (with the mean-MFCC baselines and the targets).
 $PY -m ml.train evaluate --bundle "$OUT" --manifest var/corpus/manifest-v2.jsonl --split test --write-card \

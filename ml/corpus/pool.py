@@ -23,7 +23,7 @@ import soundfile as sf
 from ml.corpus.debian import cache_dir, copyright_text
 from ml.corpus.soundtracks import AUDIO_SUFFIXES, detect_licence
 
-__all__ = ["POOL", "POOL_VAL", "PoolTrack", "build_pool", "fetch_pinned", "read_pool"]
+__all__ = ["POOL", "POOL_EXTENDED", "POOL_VAL", "PoolTrack", "build_pool", "fetch_pinned", "read_pool"]
 
 MIN_TRACK_S = 30.0
 
@@ -36,6 +36,8 @@ class PoolPackage:
     exclude: tuple[str, ...] = ()
     # Files of the music folder without an audio extension that are audio by content (blobwars).
     any_suffix: bool = False
+    # A subfolder left out (plee-the-bear's instrument stems under sequencer/).
+    exclude_folder: str = ""
 
 
 # Sized for a few hours of music without the 250-860 MB downloads (naev, berusky2, redeclipse,
@@ -60,6 +62,62 @@ POOL: dict[str, PoolPackage] = {
         PoolPackage("pathological", "1.1.3-17", "usr/share/games/pathological/music"),
         PoolPackage("gigalomania-data", "1.0+ds1-1.1", "usr/share/gigalomania/music"),
         PoolPackage("angrydd", "1.0.1-14", "usr/share/games/angrydd/music"),
+    )
+}
+
+# `--extended` (moodmix-v2.4 onwards) adds the other allowed packages whose music lies in a plain folder
+# (the three inside zip archives are left out): 6.1 h more, about 2 GB of downloads. The files were
+# surveyed by name and length (var/pool: none listened to); instrument stems and ambience are excluded.
+POOL_EXTENDED: dict[str, PoolPackage] = {
+    p.package: p
+    for p in (
+        PoolPackage("naev-data", "0.8.2-1", "usr/share/naev/dat/snd/music"),
+        PoolPackage("berusky2-data", "0.12-2", "usr/share/games/berusky2/music"),
+        PoolPackage("unknown-horizons", "2019.1-6", "usr/share/unknown-horizons/content/audio/music"),
+        PoolPackage("redeclipse-data", "1.6.0-1", "usr/share/games/redeclipse/data/sounds/music"),
+        PoolPackage("freecol", "1.0.0-1", "usr/share/games/freecol/default/resources/music/default"),
+        PoolPackage("freeorion-data", "0.4.10.2-1", "usr/share/games/freeorion/default/data/sound"),
+        PoolPackage("btanks-data", "0.9.8083-9", "usr/share/games/btanks/data/tunes", ("ambient",)),
+        PoolPackage("pinball-data", "0.3.20201218-4", "usr/share/games/pinball/professor"),
+        PoolPackage(
+            "plee-the-bear-data",
+            "0.6.0-8",
+            "usr/share/games/plee-the-bear/music",
+            ("rain",),
+            False,
+            "sequencer",
+        ),
+        PoolPackage("tuxmath-data", "2.0.3-9", "usr/share/tuxmath/sounds"),
+        PoolPackage(
+            "scorched3d-data", "44+dfsg-8", "usr/share/games/scorched3d/data/globalmods/none/data/music"
+        ),
+        PoolPackage("mu-cade-data", "0.11.dfsg1-13", "usr/share/games/mu-cade/sounds/musics"),
+        PoolPackage("pax-britannica-data", "1.0.0-5", "usr/share/pax-britannica/audio"),
+        PoolPackage("seahorse-adventures", "1.1+dfsg-6", "usr/share/games/seahorse-adventures/data/music"),
+        PoolPackage("tumiki-fighters-data", "0.2.dfsg1-10", "usr/share/games/tumiki-fighters/sounds"),
+        PoolPackage("parsec47-data", "0.2.dfsg1-9", "usr/share/games/parsec47/sounds"),
+        PoolPackage("torus-trooper-data", "0.22.dfsg1-13", "usr/share/games/torus-trooper/sounds/musics"),
+        PoolPackage("renpy-demo", "8.0.3+dfsg-1", "usr/share/games/renpy/demo/game"),
+        PoolPackage("performous", "1.1+git20181118-6", "usr/share/games/performous/themes/default"),
+        PoolPackage("mazeofgalious-data", "0.62.dfsg2-4.1", "usr/share/games/mazeofgalious/sound/jorito"),
+        PoolPackage("titanion-data", "0.3.dfsg1-8", "usr/share/games/titanion/sounds/musics"),
+        PoolPackage("gunroar-data", "0.15.dfsg1-10", "usr/share/games/gunroar/sounds/musics"),
+        PoolPackage("searchandrescue-data", "1.3.0-1.1", "usr/share/games/searchandrescue/music"),
+        PoolPackage("brainparty-data", "0.61+dfsg-7", "usr/share/games/brainparty"),
+        PoolPackage("a7xpg-data", "0.11.dfsg1-11", "usr/share/games/a7xpg/sounds"),
+        PoolPackage("hannah-data", "1.0-3.3", "usr/share/games/hannah"),
+        PoolPackage(
+            "orbital-eunuchs-sniper-data", "1.30+svn20070601-4.1", "usr/share/games/orbital_eunuchs_sniper"
+        ),
+        PoolPackage("funnyboat", "1.5-11", "usr/share/games/funnyboat/data"),
+        PoolPackage("rrootage-data", "0.23a-13", "usr/share/games/rrootage/sounds"),
+        PoolPackage("lugaru-data", "1.2-6", "usr/share/games/lugaru/Sounds", ("Ambient", "Wind")),
+        PoolPackage("pink-pony-data", "1.4.1-3.1", "usr/share/games/pink-pony/music"),
+        PoolPackage("glob2-data", "0.9.4.4-6", "usr/share/games/glob2/data/zik"),
+        PoolPackage("abe-data", "1.1+dfsg-5", "usr/share/games/abe/sounds"),
+        PoolPackage("toppler", "1.3-1", "usr/share/games/toppler"),
+        PoolPackage("csmash-demosong", "1.4+nmu2", "usr/share/games/csmash"),
+        PoolPackage("caveexpress-data", "2.5.2-1", "usr/share/games/caveexpress/sounds"),
     )
 }
 
@@ -111,6 +169,8 @@ def _tracks_of(spec: PoolPackage, cache: Path) -> list[PoolTrack]:
     for path in sorted((root / spec.folder).rglob("*")):
         if not path.is_file() or any(word in path.name for word in spec.exclude):
             continue
+        if spec.exclude_folder and spec.exclude_folder in path.relative_to(root / spec.folder).parts[:-1]:
+            continue
         if not (spec.any_suffix or path.name.lower().endswith(AUDIO_SUFFIXES)):
             continue
         try:
@@ -124,11 +184,12 @@ def _tracks_of(spec: PoolPackage, cache: Path) -> list[PoolTrack]:
     return tracks
 
 
-def build_pool(out: Path, cache: Path | None = None) -> list[PoolTrack]:
-    """Fetch every pool package and write `out` (JSON lines, one track each, with its licence)."""
+def build_pool(out: Path, cache: Path | None = None, *, extended: bool = False) -> list[PoolTrack]:
+    """Fetch every pool package (`POOL`, and `POOL_EXTENDED` when `extended`) and write `out` (JSON lines,
+    one track each, with its licence)."""
     cache = cache or cache_dir()
     tracks: list[PoolTrack] = []
-    for spec in POOL.values():
+    for spec in [*POOL.values(), *(POOL_EXTENDED.values() if extended else ())]:
         found = _tracks_of(spec, cache)
         print(
             f"{spec.package}: {len(found)} tracks, {sum(t.duration for t in found) / 60:.1f} min", flush=True
@@ -151,7 +212,7 @@ def pool_summary(path: Path) -> dict:
         row = packages.setdefault(
             t.package,
             {
-                "version": POOL[t.package].version,
+                "version": {**POOL, **POOL_EXTENDED}[t.package].version,
                 "split": t.split,
                 "tracks": 0,
                 "minutes": 0.0,
@@ -180,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--card", type=Path, help="record the pool (tracks, hours, licences) in this bundle's card"
     )
+    parser.add_argument(
+        "--extended", action="store_true", help="add POOL_EXTENDED (6.1 h more, about 2 GB of downloads)"
+    )
     args = parser.parse_args(argv)
     if args.card:
         card_path = args.card / "card.json"
@@ -187,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         card.setdefault("data", {})["ssl_pool"] = pool_summary(args.pool)
         card_path.write_text(json.dumps(card, indent=2) + "\n")
         return 0
-    pool = build_pool(args.pool)
+    pool = build_pool(args.pool, extended=args.extended)
     print(f"{len(pool)} tracks, {sum(t.duration for t in pool) / 3600:.2f} h", flush=True)
     cache = WaveformCache(22050)
     for i, track in enumerate(pool):

@@ -10,6 +10,7 @@ max-pooled over pitch, so each channel is a transposition-invariant detector of 
 
 `PitchAwareBackbone` runs any registered mel backbone on the mel rows and this branch on the pitch
 rows, and concatenates their features, so the C-RNN and the time/frequency CNN get the same pitch input.
+`KeyProfileBranch` (optional beside them) weighs the window's notes against learned key profiles.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from torch import nn
 from ml.models.blocks import ConvBlock2d, ResidualBlock1d, mean_max_pool
 from ml.models.net import Backbone
 
-__all__ = ["PitchBranch", "PitchAwareBackbone"]
+__all__ = ["KeyProfileBranch", "PitchBranch", "PitchAwareBackbone"]
 
 
 class PitchBranch(nn.Module):
@@ -40,16 +41,56 @@ class PitchBranch(nn.Module):
         return mean_max_pool(self.mid(x))
 
 
-class PitchAwareBackbone(Backbone):
-    """A mel backbone on the first `n_mels` rows beside a `PitchBranch` on the remaining `n_pitch` rows."""
+class KeyProfileBranch(nn.Module):
+    """(B, n_pitch, frames) normalised pitch band -> (B, profiles) key-profile match features.
 
-    def __init__(self, mel: Backbone, n_mels: int, pitch: PitchBranch) -> None:
+    Why: major and natural minor share their notes (C major and A minor are one set), so interval and chord
+    detectors, `PitchBranch`'s max over transpositions included, cannot tell the mode; what does is how the
+    music weighs its notes over a stretch, the tonic and the fifth sounding most (the probe-tone key
+    profiles of Krumhansl & Kessler 1982, "Tracing the dynamic changes in perceived tonal organization",
+    Psychological Review). The band is folded into one octave and averaged over the window, standardised,
+    and matched against `profiles` learned templates at every transposition; a log-sum-exp over the
+    transpositions keeps each feature key-invariant. A linear major/minor template pair fitted this way
+    told the mode of whole rendered validation clips at ROC-AUC 0.89 (the pitch branch's features:
+    0.73-0.76; docs/model-card.md, v2.4).
+    """
+
+    def __init__(self, bins_per_octave: int, *, profiles: int = 16) -> None:
+        super().__init__()
+        self.bins = bins_per_octave
+        self.templates = nn.Linear(bins_per_octave, profiles)
+        # rolls[k] reorders one octave to start k bins up: rolls[k][i] = (i + k) mod bins.
+        steps = torch.arange(bins_per_octave)
+        self.register_buffer("rolls", (steps[:, None] + steps[None, :]) % bins_per_octave, persistent=False)
+        self.norm = nn.BatchNorm1d(profiles)
+        self.out_features = profiles
+
+    def forward(self, pitch: torch.Tensor) -> torch.Tensor:
+        batch, rows, frames = pitch.shape
+        folded = pitch.reshape(batch, rows // self.bins, self.bins, frames).mean(dim=(1, 3))
+        # A silent or droning window has a flat profile: the floor keeps its standardised values small.
+        folded = (folded - folded.mean(-1, keepdim=True)) / folded.std(-1, keepdim=True).clamp_min(0.05)
+        scores = self.templates(folded[:, self.rolls])  # (B, transpositions, profiles)
+        return self.norm(torch.logsumexp(scores, dim=1))
+
+
+class PitchAwareBackbone(Backbone):
+    """A mel backbone on the first `n_mels` rows beside a `PitchBranch` on the remaining `n_pitch` rows
+    (and, when given, a `KeyProfileBranch` on the same rows; its features come last)."""
+
+    def __init__(
+        self, mel: Backbone, n_mels: int, pitch: PitchBranch, key: KeyProfileBranch | None = None
+    ) -> None:
         super().__init__()
         self.mel = mel
         self.pitch = pitch
+        self.key = key
         self.n_mels = n_mels
-        self.out_features = mel.out_features + pitch.out_features
+        self.out_features = mel.out_features + pitch.out_features + (key.out_features if key else 0)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         mel, pitch = features[:, : self.n_mels], features[:, self.n_mels :]
-        return torch.cat([self.mel(mel), self.pitch(pitch)], dim=-1)
+        parts = [self.mel(mel), self.pitch(pitch)]
+        if self.key is not None:
+            parts.append(self.key(pitch))
+        return torch.cat(parts, dim=-1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ml.models.net import Backbone, MoodmixNet
-from ml.models.pitch import PitchAwareBackbone, PitchBranch
+from ml.models.pitch import KeyProfileBranch, PitchAwareBackbone, PitchBranch
 
 __all__ = ["available_architectures", "build_model", "register_architecture"]
 
@@ -19,8 +19,9 @@ _ARCHITECTURES: dict[str, BackboneFactory] = {}
 
 # Parameters of the shared heads; everything else in **params goes to the backbone factory.
 HEAD_PARAMS = ("head_dropout", "track_whitening")
-# Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone.
-PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels")
+# Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone, and
+# `key_profiles` > 0 a `KeyProfileBranch` with that many templates beside both.
+PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels", "key_profiles")
 
 
 def register_architecture(name: str) -> Callable[[BackboneFactory], BackboneFactory]:
@@ -46,7 +47,8 @@ def build_model(
     """A freshly initialised `MoodmixNet` with the `name` backbone.
 
     `params` are the backbone factory's keyword arguments, plus `head_dropout` and `track_whitening`
-    for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels` for the pitch branch:
+    for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels`, `key_profiles` for the
+    pitch branch:
     with `pitch_bins` > 0 the input's last `pitch_bins` rows (of `n_mels` in all) are the contract's
     pitch band, read by `ml.models.pitch.PitchBranch` beside the backbone on the mel rows. Raises
     KeyError listing the registered names when `name` is unknown, TypeError for an unknown parameter.
@@ -61,12 +63,12 @@ def build_model(
     pitch = {key: params.pop(key) for key in PITCH_PARAMS if key in params}
     pitch_bins = int(pitch.get("pitch_bins", 0))
     if pitch_bins:
+        per_octave, profiles = int(pitch.get("pitch_bins_per_octave", 24)), int(pitch.get("key_profiles", 0))
         backbone: Backbone = PitchAwareBackbone(
             factory(n_mels=n_mels - pitch_bins, **params),
             n_mels - pitch_bins,
-            PitchBranch(
-                int(pitch.get("pitch_bins_per_octave", 24)), channels=int(pitch.get("pitch_channels", 32))
-            ),
+            PitchBranch(per_octave, channels=int(pitch.get("pitch_channels", 32))),
+            KeyProfileBranch(per_octave, profiles=profiles) if profiles else None,
         )
     else:
         backbone = factory(n_mels=n_mels, **params)

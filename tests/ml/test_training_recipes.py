@@ -90,3 +90,22 @@ def test_a_pitch_stage_trains_the_pitch_branch_alone_then_the_recipe_starts_from
     assert second == training(RECIPE="moods").replace(
         "--warm-start ml/bundles/moodmix-v1", f"--warm-start {stage}"
     )
+
+
+def test_the_key_profile_recipe_is_the_weighted_one_with_16_templates():
+    train = training(RECIPE="keys")
+    assert "--out ml/bundles/moodmix-v2.4" in train and "--arch-params key_profiles=16" in train
+    assert train.replace("moodmix-v2.4", "moodmix-v2.3").replace(" --arch-params key_profiles=16", "") == (
+        training(RECIPE="weighted")
+    )
+    assert "--ssl-pool var/pool/pool.jsonl " in train
+
+
+def test_the_extended_pool_reaches_the_training_command_and_the_card():
+    steps = commands(RECIPE="keys", EXTENDED_POOL="1", STAGE="all")
+    train = next(line for line in steps if line.startswith("python -m ml.train train"))
+    assert "--ssl-pool var/pool/pool-extended.jsonl " in train
+    assert any(
+        line.endswith("ml.corpus.pool var/pool/pool-extended.jsonl --card ml/bundles/moodmix-v2.4")
+        for line in steps
+    )

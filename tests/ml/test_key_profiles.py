@@ -1,0 +1,63 @@
+"""The key-profile branch (moodmix-v2.4) and the extended pool of real music it was trained beside."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from ml.audio import AudioContract
+from ml.corpus.pool import POOL, POOL_EXTENDED, POOL_VAL
+from ml.corpus.soundtracks import SOUNDTRACKS
+from ml.inference import ModelBundle
+from ml.models import build_model
+from ml.models.pitch import KeyProfileBranch
+
+PITCH = AudioContract(pitch_bins_per_octave=24, pitch_octaves=5)
+# Krumhansl & Kessler (1982) probe-tone ratings, tonic first, one per semitone.
+KK_MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
+KK_MINOR = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
+
+
+def band(profile: list[float], key: int, frames: int = 20) -> torch.Tensor:
+    """A (1, 120, frames) pitch band that weighs each semitone (24 bins an octave) by `profile` from `key`."""
+    octave = torch.zeros(24)
+    octave[0::2] = torch.roll(torch.tensor(profile), key)
+    return octave.repeat(5)[None, :, None].expand(1, 120, frames)
+
+
+def test_key_profile_features_are_the_same_in_every_key():
+    torch.manual_seed(0)
+    branch = KeyProfileBranch(24, profiles=8).eval()
+    music = torch.randn(24, 30)
+    features = [branch(torch.roll(music, shift, 0).repeat(5, 1)[None]) for shift in range(24)]
+    for transposed in features[1:]:
+        assert torch.allclose(transposed, features[0], atol=1e-5)
+
+
+def test_a_major_template_prefers_major_music_to_its_relative_minor_in_every_key():
+    # C major and A minor use the same notes: only how often each sounds tells them apart.
+    branch = KeyProfileBranch(24, profiles=1).eval()
+    with torch.no_grad():
+        branch.templates.weight.zero_()
+        branch.templates.weight[0, 0::2] = torch.tensor(KK_MAJOR) - np.mean(KK_MAJOR)
+        for key in range(12):
+            major, minor = branch(band(KK_MAJOR, key)), branch(band(KK_MINOR, (key + 9) % 12))
+            assert float(major) > float(minor), key
+
+
+def test_a_model_with_key_profiles_saves_loads_and_predicts_the_same(tmp_path):
+    params = {"pitch_bins": PITCH.n_pitch, "key_profiles": 16}
+    model = build_model("tf_cnn", n_moods=2, n_genres=2, n_mels=PITCH.n_features, **params).eval()
+    assert model.backbone.out_features == model.backbone.mel.out_features + 64 + 16
+    bundle = ModelBundle("t", "tf_cnn", params, PITCH, ["calm", "happy"], ["rock", "jazz"], {}, model)
+    bundle.save(tmp_path)
+    wave = np.sin(2 * np.pi * 440 * np.arange(PITCH.sample_rate * 4) / PITCH.sample_rate).astype(np.float32)
+    before = bundle.predict(wave)
+    after = ModelBundle.load(tmp_path, device="cpu").predict(wave)
+    assert np.allclose(before.embedding, after.embedding, atol=1e-5)
+
+
+@pytest.mark.parametrize("package", sorted(POOL_EXTENDED))
+def test_the_extended_pool_adds_packages_no_other_part_of_the_corpus_uses(package):
+    assert package not in POOL and package not in SOUNDTRACKS and package not in POOL_VAL
