@@ -12,6 +12,7 @@ from ml.corpus.soundtracks import SOUNDTRACKS
 from ml.inference import ModelBundle
 from ml.models import build_model
 from ml.models.pitch import KeyProfileBranch
+from tests.ml.test_default_bundle_spread import PACKAGES as RELEASE_CHECK_PACKAGES
 
 PITCH = AudioContract(pitch_bins_per_octave=24, pitch_octaves=5)
 # Krumhansl & Kessler (1982) probe-tone ratings, tonic first, one per semitone.
@@ -61,3 +62,9 @@ def test_a_model_with_key_profiles_saves_loads_and_predicts_the_same(tmp_path):
 @pytest.mark.parametrize("package", sorted(POOL_EXTENDED))
 def test_the_extended_pool_adds_packages_no_other_part_of_the_corpus_uses(package):
     assert package not in POOL and package not in SOUNDTRACKS and package not in POOL_VAL
+
+
+def test_no_pool_holds_the_music_the_release_check_listens_to():
+    # Its clips must be unheard by every training step, or the spread it measures flatters the model.
+    for package, _, _ in RELEASE_CHECK_PACKAGES:
+        assert package not in POOL and package not in POOL_EXTENDED and package not in SOUNDTRACKS
