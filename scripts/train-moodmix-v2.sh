@@ -21,7 +21,7 @@ STAGE=${STAGE:-all}
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
 # ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on. PITCH_EPOCHS=N trains the pitch branch
-# alone first (below).
+# alone first (below). MODE_WEIGHT=W adds the auxiliary major/minor head on rendered clips at weight W.
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4: v2.3's recipe with key-profile templates beside the pitch branch (ml/models/pitch.py)
@@ -68,7 +68,7 @@ train_stage() {
     --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
     --lr "${LR:-3e-4}" --schedule cosine \
     --monitor composite --patience 10 \
-    --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}" \
+    --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}${MODE_WEIGHT:+,mode=$MODE_WEIGHT}" \
     --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
     ${FREEZE:+--freeze "$FREEZE"} \
     --source-weights "${SOURCE_WEIGHTS:-}" \

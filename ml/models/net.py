@@ -29,9 +29,19 @@ class MultiTaskHeads(nn.Module):
     """
 
     def __init__(
-        self, in_features: int, *, n_moods: int, n_genres: int, embedding_dim: int, dropout: float
+        self,
+        in_features: int,
+        *,
+        n_moods: int,
+        n_genres: int,
+        embedding_dim: int,
+        dropout: float,
+        mode_head: bool = False,
     ) -> None:
         super().__init__()
+        # An auxiliary major/minor logit, trained on rendered clips only (their composed scale): a direct
+        # signal for the pitch features valence needs (moodmix-v2.4's candidates; not a product output).
+        self.mode = nn.Linear(in_features, 1) if mode_head else None
         self.dropout = nn.Dropout(dropout)
         self.mood = nn.Linear(in_features, n_moods)
         self.genre = nn.Linear(in_features, n_genres)
@@ -41,13 +51,16 @@ class MultiTaskHeads(nn.Module):
 
     def forward(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
         dropped = self.dropout(features)
-        return {
+        outputs = {
             "mood": self.mood(dropped),
             "genre": self.genre(dropped),
             "speech": self.speech(dropped).squeeze(-1),
             "va": torch.tanh(self.va(dropped)),
             "embedding": F.normalize(self.embedding(features), dim=-1),
         }
+        if self.mode is not None:
+            outputs["mode"] = self.mode(dropped).squeeze(-1)
+        return outputs
 
 
 class MoodmixNet(nn.Module):
@@ -73,6 +86,7 @@ class MoodmixNet(nn.Module):
         embedding_dim: int = 128,
         head_dropout: float = 0.3,
         track_whitening: bool = False,
+        mode_head: bool = False,
     ) -> None:
         super().__init__()
         self.n_mels = n_mels
@@ -92,6 +106,7 @@ class MoodmixNet(nn.Module):
             n_genres=n_genres,
             embedding_dim=embedding_dim,
             dropout=head_dropout,
+            mode_head=mode_head,
         )
 
     def finish_track_embedding(self, pooled: torch.Tensor) -> torch.Tensor:

@@ -18,7 +18,7 @@ BackboneFactory = Callable[..., Backbone]
 _ARCHITECTURES: dict[str, BackboneFactory] = {}
 
 # Parameters of the shared heads; everything else in **params goes to the backbone factory.
-HEAD_PARAMS = ("head_dropout", "track_whitening")
+HEAD_PARAMS = ("head_dropout", "track_whitening", "mode_head")
 # Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone, and
 # `key_profiles` > 0 a `KeyProfileBranch` with that many templates beside both.
 PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels", "key_profiles")

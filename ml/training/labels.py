@@ -43,7 +43,7 @@ def _multi_hot(names: tuple[str, ...] | None, vocabulary: tuple[str, ...]) -> tu
 
 
 def encode_targets(entry: ManifestEntry, labels: LabelSpace, group: int) -> dict[str, np.ndarray]:
-    """Targets of one clip: arrays for "mood", "genre", "speech", "va", "group" and a float 0/1
+    """Targets of one clip: arrays for "mood", "genre", "speech", "va", "mode", "group" and a float 0/1
     "<head>_known" per head (0 = unknown, masked in the loss); `group` is the clip's triplet group id."""
     mood, mood_known = _multi_hot(entry.moods, labels.moods)
     genre, genre_known = _multi_hot(entry.genres, labels.genres)
@@ -56,5 +56,7 @@ def encode_targets(entry: ManifestEntry, labels: LabelSpace, group: int) -> dict
         "speech_known": np.float32(entry.speech is not None),
         "va": np.array([entry.valence or 0.0, entry.arousal or 0.0], dtype=np.float32),
         "va_known": np.float32(entry.has_va),
+        "mode": np.float32(entry.mode or 0),
+        "mode_known": np.float32(entry.mode is not None),
         "group": np.int64(group),
     }

@@ -21,8 +21,8 @@ from ml.training.ssl import nt_xent
 
 __all__ = ["SCHEDULES", "MONITORS", "Monitor", "build_scheduler", "train_epoch", "validate", "pool_windows"]
 
-HEADS = ("mood", "genre", "speech", "va", "embedding")
-CLASSIFIERS = ("mood", "genre", "speech")
+HEADS = ("mood", "genre", "speech", "va", "embedding", "mode")  # "mode" only when the model has it
+CLASSIFIERS = ("mood", "genre", "speech", "mode")
 
 SchedulerFactory = Callable[[torch.optim.Optimizer, float, int], torch.optim.lr_scheduler.LRScheduler]
 
@@ -148,12 +148,12 @@ def pool_windows(outputs: Mapping[str, Tensor], clip: Tensor, n_clips: int) -> d
     """
     counts = torch.bincount(clip, minlength=n_clips).clamp_min(1).to(outputs["va"].dtype)
     pooled = {}
-    for head in HEADS:
+    for head in (head for head in HEADS if head in outputs):
         value = outputs[head].sigmoid() if head in CLASSIFIERS else outputs[head]
         total = torch.zeros((n_clips, *value.shape[1:]), dtype=value.dtype, device=value.device)
         total.index_add_(0, clip, value)
         pooled[head] = total / counts.reshape(-1, *([1] * (value.dim() - 1)))
-    for head in CLASSIFIERS:
+    for head in (head for head in CLASSIFIERS if head in pooled):
         pooled[head] = torch.logit(pooled[head], eps=1e-6)
     pooled["embedding"] = F.normalize(pooled["embedding"], dim=-1)
     return pooled
@@ -216,7 +216,7 @@ def validate(
     for batch in tqdm(batches, desc="validate", unit="batch", disable=not progress, leave=False):
         windows, clip = batch.pop("windows"), batch.pop("clip")
         chunks = [model(frontend(part.to(device))) for part in windows.split(window_batch)]
-        outputs = {head: torch.cat([c[head] for c in chunks]) for head in HEADS}
+        outputs = {head: torch.cat([c[head] for c in chunks]) for head in HEADS if head in chunks[0]}
         for head, value in pool_windows(outputs, clip.to(device), int(clip.max()) + 1).items():
             pooled[head].append(finish(value) if head == "embedding" and finish is not None else value)
         for key, value in batch.items():
@@ -257,6 +257,11 @@ def _headline(outputs: Mapping[str, Tensor], truth: Mapping[str, Tensor], labels
         **real_music_metrics(embeddings[real], groups[real]),
     }
     headline["composite"] = _composite(headline)
+    if "mode" in outputs:
+        mode = binary_metrics(
+            numpy(truth["mode"]), numpy(outputs["mode"].sigmoid()), numpy(truth["mode_known"]) > 0
+        )
+        headline["mode_roc_auc"] = mode["roc_auc"]
     return {
         **headline,
         "mood_roc_auc": mood["roc_auc_macro"],

@@ -162,9 +162,10 @@ def _semi_hard(
 class MultiTaskLoss(torch.nn.Module):
     """Weighted sum of the head losses for one batch of model outputs.
 
-    `weights` maps head -> weight for "mood", "genre", "speech", "va", "triplet"; a head with weight 0
-    is skipped entirely. `mood_pos_weight` weighs each mood's positives against its negatives. Batches
-    are dicts of tensors as built by `ml.training.dataset.collate`.
+    `weights` maps head -> weight for "mood", "genre", "speech", "va", "mode", "triplet"; a head with
+    weight 0 is skipped entirely ("mode" needs a model built with `mode_head`). `mood_pos_weight` weighs
+    each mood's positives against its negatives. Batches are dicts of tensors as built by
+    `ml.training.dataset.collate`.
     Returns the total and each weighted part (as floats, for the log).
     """
 
@@ -177,7 +178,7 @@ class MultiTaskLoss(torch.nn.Module):
         mood_pos_weight: float = 1.0,
     ):
         super().__init__()
-        unknown = set(weights) - {"mood", "genre", "speech", "va", "triplet"}
+        unknown = set(weights) - {"mood", "genre", "speech", "va", "mode", "triplet"}
         if unknown:
             raise ValueError(f"unknown loss heads {sorted(unknown)}")
         self.weights = dict(weights)
@@ -195,6 +196,7 @@ class MultiTaskLoss(torch.nn.Module):
             "genre": lambda: masked_bce(outputs["genre"], batch["genre"], batch["genre_known"]),
             "speech": lambda: masked_bce(outputs["speech"], batch["speech"], batch["speech_known"]),
             "va": lambda: masked_regression(outputs["va"], batch["va"], batch["va_known"]),
+            "mode": lambda: masked_bce(outputs["mode"], batch["mode"], batch["mode_known"]),
             "triplet": lambda: triplet_loss(
                 outputs["embedding"], batch["group"], margin=self.margin, mining=self.mining
             )[0],

@@ -8,7 +8,9 @@ Format (agreed with the corpus builder; see docs/ml-training.md)::
      "valence": float | null, "arousal": float | null, "speech": 1 | 0 | null,
      "licence": "...", "duration": seconds}
 
-``null`` means *unknown* (the loss masks it); an empty list means *known, none of these apply*.
+``null`` means *unknown* (the loss masks it); an empty list means *known, none of these apply*. A rendered
+clip's ``meta.cues.mode`` ("major" or "minor", the scale it was composed in) is read as its `mode`
+(1 major, 0 minor; None for every other clip), the target of the optional major/minor head.
 Validation is strict: a bad line raises `ManifestError` naming the file and line, because a silently
 skipped label corrupts every metric computed downstream.
 """
@@ -61,6 +63,7 @@ class ManifestEntry:
     speech: int | None
     licence: str
     duration: float
+    mode: int | None = None
 
     @property
     def has_va(self) -> bool:
@@ -144,7 +147,17 @@ def _parse(raw: Any, root: Path, where: str) -> ManifestEntry:
         speech=speech,
         licence=str(raw.get("licence", "")),
         duration=float(duration),
+        mode=_mode(raw, where),
     )
+
+
+def _mode(raw: dict, where: str) -> int | None:
+    meta = raw.get("meta")
+    cues = meta.get("cues") if isinstance(meta, dict) else None
+    mode = cues.get("mode") if isinstance(cues, dict) else None
+    if mode not in (None, "major", "minor"):
+        raise ManifestError(f"{where}: meta.cues.mode must be 'major' or 'minor', got {mode!r}")
+    return None if mode is None else int(mode == "major")
 
 
 def _names(value: Any, allowed: set[str], field: str, where: str) -> tuple[str, ...] | None:

@@ -150,6 +150,8 @@ def _train(
             )
         if config.whitening != "none":
             arch_params["track_whitening"] = True
+        if config.loss_weights.get("mode", 0) > 0:
+            arch_params["mode_head"] = True
         model = build_model(
             architecture, n_moods=len(labels.moods), n_genres=len(labels.genres), n_mels=contract.n_features,
             **arch_params,

@@ -1,4 +1,4 @@
-"""The key-profile branch (moodmix-v2.4) and the extended pool of real music it was trained beside."""
+"""What moodmix-v2.4's candidates added: the key-profile branch, the major/minor head, the extended pool."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ml.corpus.soundtracks import SOUNDTRACKS
 from ml.inference import ModelBundle
 from ml.models import build_model
 from ml.models.pitch import KeyProfileBranch
+from ml.training.loop import pool_windows
 from tests.ml.test_default_bundle_spread import PACKAGES as RELEASE_CHECK_PACKAGES
 
 PITCH = AudioContract(pitch_bins_per_octave=24, pitch_octaves=5)
@@ -57,6 +58,20 @@ def test_a_model_with_key_profiles_saves_loads_and_predicts_the_same(tmp_path):
     before = bundle.predict(wave)
     after = ModelBundle.load(tmp_path, device="cpu").predict(wave)
     assert np.allclose(before.embedding, after.embedding, atol=1e-5)
+
+
+def test_only_a_model_built_with_a_mode_head_outputs_a_mode_and_validation_pools_it():
+    plain = build_model("tf_cnn", n_moods=2, n_genres=2, n_mels=PITCH.n_features, pitch_bins=PITCH.n_pitch)
+    with_mode = build_model(
+        "tf_cnn", n_moods=2, n_genres=2, n_mels=PITCH.n_features, pitch_bins=PITCH.n_pitch, mode_head=True
+    )
+    features = torch.randn(3, PITCH.n_features, PITCH.window_frames)
+    assert "mode" not in plain.eval()(features)  # shipped bundles load and predict as before
+    outputs = with_mode.eval()(features)
+    assert outputs["mode"].shape == (3,)
+    pooled = pool_windows(outputs, torch.tensor([0, 0, 1]), 2)
+    expected = torch.logit(outputs["mode"][:2].sigmoid().mean(), eps=1e-6)
+    assert torch.allclose(pooled["mode"][0], expected, atol=1e-5)  # the mean probability, as a logit
 
 
 @pytest.mark.parametrize("package", sorted(POOL_EXTENDED))

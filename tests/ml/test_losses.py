@@ -187,3 +187,10 @@ def test_multitask_loss_is_the_weighted_sum_of_its_parts():
 def test_multitask_loss_rejects_unknown_heads():
     with pytest.raises(ValueError, match="tempo"):
         MultiTaskLoss({"tempo": 1.0})
+
+
+def test_the_mode_head_is_a_masked_bce_that_ignores_clips_without_a_composed_scale():
+    criterion = MultiTaskLoss({"mode": 1.0})
+    known = {**batch(), "mode": torch.tensor([1.0, 0.0]), "mode_known": torch.tensor([1.0, 0.0])}
+    total, parts = criterion({**outputs(), "mode": torch.tensor([0.0, 50.0])}, known)
+    assert parts == {"mode": pytest.approx(math.log(2))}  # the unknown clip's confident logit costs nothing

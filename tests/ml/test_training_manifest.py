@@ -55,6 +55,15 @@ def test_empty_list_means_known_negative_and_null_means_unknown(tmp_path):
     assert entries[0].moods == () and entries[1].moods is None
 
 
+def test_a_rendered_clips_composed_scale_is_its_mode_and_other_clips_have_none(tmp_path):
+    rows = [
+        line(meta={"cues": {"mode": "minor"}}),
+        line(path="b.wav", meta={"cues": {"mode": "major", "tempo": 120}}),
+        line(path="c.wav", source="soundtrack", meta={"track": "x.ogg"}),
+    ]
+    assert [entry.mode for entry in read_manifest(write(tmp_path, rows))] == [0, 1, None]
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [
@@ -69,6 +78,7 @@ def test_empty_list_means_known_negative_and_null_means_unknown(tmp_path):
         ({"duration": 0}, "duration"),
         ({"group": ""}, "group"),
         ({"moods": "happy"}, "moods"),
+        ({"meta": {"cues": {"mode": "dorian"}}}, "mode"),
     ],
 )
 def test_invalid_lines_are_rejected_with_file_and_line(tmp_path, override, message):

@@ -99,6 +99,8 @@ def test_the_key_profile_recipe_is_the_weighted_one_with_16_templates():
         training(RECIPE="weighted")
     )
     assert "--ssl-pool var/pool/pool.jsonl " in train
+    assert "--loss-weights va=1,speech=1 " in train
+    assert "--loss-weights va=1,speech=1,mode=1 " in training(RECIPE="keys", MODE_WEIGHT="1")
 
 
 def test_the_extended_pool_reaches_the_training_command_and_the_card():
