@@ -21,7 +21,9 @@ STAGE=${STAGE:-all}
 #   OUT=var/bundles/moodmix-v2-crnn WORK=var/training/moodmix-v2-crnn VERSION=moodmix-v2-crnn
 # ADDED_MOODS=1 trains on all 40 level-2 moods (the corpus's added-mood pieces and labels); unset, the
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on. PITCH_EPOCHS=N trains the pitch branch
-# alone first (below). MODE_WEIGHT=W adds the auxiliary major/minor head on rendered clips at weight W.
+# alone first (below). MODE_WEIGHT=W adds the auxiliary major/minor head on rendered clips at weight W;
+# KEY_INIT=krumhansl starts two key templates at the probe-tone profiles; LR_SCALE=PREFIX=FACTOR,... scales
+# the learning rate of parameters by name prefix (e.g. backbone.key=10).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4: v2.3's recipe with key-profile templates beside the pitch branch (ml/models/pitch.py)
@@ -61,7 +63,8 @@ train_stage() {
     --arch "${ARCH:-tf_cnn}" \
     --pitch 24:5 \
     ${WARM:+--warm-start "$WARM"} \
-    ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES"} \
+    ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES${KEY_INIT:+,key_init=$KEY_INIT}"} \
+    ${LR_SCALE:+--lr-scale "$LR_SCALE"} \
     --ssl-pool "$POOL" --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
     --ssl-positives "${SSL_POSITIVES:-track}" \
     --whitening auto \

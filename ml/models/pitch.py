@@ -23,6 +23,11 @@ from ml.models.net import Backbone
 
 __all__ = ["KeyProfileBranch", "PitchBranch", "PitchAwareBackbone"]
 
+# Krumhansl & Kessler's (1982) probe-tone ratings of the 12 pitch classes in a major and a minor key,
+# tonic first.
+KRUMHANSL_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+KRUMHANSL_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+
 
 class PitchBranch(nn.Module):
     """(B, n_pitch, frames) normalised log pitch band -> (B, 2 * channels) features."""
@@ -55,15 +60,33 @@ class KeyProfileBranch(nn.Module):
     0.73-0.76; docs/model-card.md, v2.4).
     """
 
-    def __init__(self, bins_per_octave: int, *, profiles: int = 16) -> None:
+    def __init__(self, bins_per_octave: int, *, profiles: int = 16, init: str = "random") -> None:
         super().__init__()
         self.bins = bins_per_octave
         self.templates = nn.Linear(bins_per_octave, profiles)
+        if init == "krumhansl":
+            # Start the first two templates at the probe-tone profiles (the rest random): a short
+            # fine-tuning schedule then refines key profiles instead of having to find them.
+            self._start_at_probe_tones()
+        elif init != "random":
+            raise ValueError(f"key profile init must be 'random' or 'krumhansl', not {init!r}")
         # rolls[k] reorders one octave to start k bins up: rolls[k][i] = (i + k) mod bins.
         steps = torch.arange(bins_per_octave)
         self.register_buffer("rolls", (steps[:, None] + steps[None, :]) % bins_per_octave, persistent=False)
         self.norm = nn.BatchNorm1d(profiles)
         self.out_features = profiles
+
+    @torch.no_grad()
+    def _start_at_probe_tones(self) -> None:
+        per_semitone = self.bins // 12
+        if self.bins % 12 or self.templates.out_features < 2:
+            raise ValueError("probe-tone templates need a multiple of 12 bins and at least two templates")
+        for row, profile in enumerate((KRUMHANSL_MAJOR, KRUMHANSL_MINOR)):
+            values = torch.tensor(profile)
+            values = (values - values.mean()) / values.std()
+            self.templates.weight[row].zero_()
+            self.templates.weight[row, ::per_semitone] = values  # the semitone bins; the others stay 0
+            self.templates.bias[row] = 0.0
 
     def forward(self, pitch: torch.Tensor) -> torch.Tensor:
         batch, rows, frames = pitch.shape

@@ -20,8 +20,9 @@ _ARCHITECTURES: dict[str, BackboneFactory] = {}
 # Parameters of the shared heads; everything else in **params goes to the backbone factory.
 HEAD_PARAMS = ("head_dropout", "track_whitening", "mode_head")
 # Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone, and
-# `key_profiles` > 0 a `KeyProfileBranch` with that many templates beside both.
-PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels", "key_profiles")
+# `key_profiles` > 0 a `KeyProfileBranch` with that many templates beside both (`key_init` "krumhansl"
+# starts two of them at the probe-tone profiles).
+PITCH_PARAMS = ("pitch_bins", "pitch_bins_per_octave", "pitch_channels", "key_profiles", "key_init")
 
 
 def register_architecture(name: str) -> Callable[[BackboneFactory], BackboneFactory]:
@@ -68,7 +69,9 @@ def build_model(
             factory(n_mels=n_mels - pitch_bins, **params),
             n_mels - pitch_bins,
             PitchBranch(per_octave, channels=int(pitch.get("pitch_channels", 32))),
-            KeyProfileBranch(per_octave, profiles=profiles) if profiles else None,
+            KeyProfileBranch(per_octave, profiles=profiles, init=str(pitch.get("key_init", "random")))
+            if profiles
+            else None,
         )
     else:
         backbone = factory(n_mels=n_mels, **params)

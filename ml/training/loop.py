@@ -28,7 +28,10 @@ SchedulerFactory = Callable[[torch.optim.Optimizer, float, int], torch.optim.lr_
 
 SCHEDULES: dict[str, SchedulerFactory] = {
     # One-cycle: warm up over the first 30 % of steps, anneal to lr/1e4 (Smith and Topin 2017).
-    "onecycle": lambda opt, lr, steps: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps),
+    # (Each parameter group peaks at its own lr: `TrainConfig.lr_scale`.)
+    "onecycle": lambda opt, lr, steps: torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=[group["lr"] for group in opt.param_groups], total_steps=steps
+    ),
     # Cosine annealing from lr to 0 over the run (Loshchilov and Hutter, SGDR, 2017), no restarts.
     "cosine": lambda opt, lr, steps: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps),
 }

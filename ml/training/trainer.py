@@ -213,7 +213,8 @@ def _train(
         mood_pos_weight=config.mood_pos_weight,
     )
     trainable = _unfrozen(model, config.freeze)
-    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
+    groups = _lr_groups(model, trainable, config.lr, config.lr_scale)
+    optimizer = torch.optim.AdamW(groups, lr=config.lr, weight_decay=config.weight_decay)
     schedule_epochs = config.schedule_epochs or config.epochs
     scheduler = build_scheduler(config.schedule, optimizer, config.lr, schedule_epochs * len(sampler))
     monitor = MONITORS[config.monitor]
@@ -425,6 +426,27 @@ def _unfrozen(model: torch.nn.Module, frozen: Sequence[str]) -> list[torch.nn.Pa
     if frozen and len(trainable) == len(list(model.parameters())):
         raise ValueError(f"--freeze {','.join(frozen)} matches no parameter")
     return trainable
+
+
+def _lr_groups(
+    model: torch.nn.Module, trainable: list[torch.nn.Parameter], lr: float, scale: dict[str, float]
+) -> list[dict[str, Any]]:
+    """Optimiser groups: parameters under a `scale` name prefix train at `lr` times its factor (a new
+    branch whose few weights must move far in a short fine-tuning schedule), the rest at `lr`."""
+    if not scale:
+        return [{"params": trainable, "lr": lr}]
+    keep = {id(p) for p in trainable}
+    groups: dict[float, list[torch.nn.Parameter]] = {}
+    matched = set()
+    for name, parameter in model.named_parameters():
+        if id(parameter) not in keep:
+            continue
+        prefix = next((p for p in scale if name == p or name.startswith(p + ".")), None)
+        matched.add(prefix)
+        groups.setdefault(scale[prefix] if prefix else 1.0, []).append(parameter)
+    if missing := set(scale) - matched:
+        raise ValueError(f"--lr-scale {','.join(sorted(missing))} matches no trainable parameter")
+    return [{"params": params, "lr": lr * factor} for factor, params in groups.items()]
 
 
 def _package_ids(pool: list) -> list[int]:

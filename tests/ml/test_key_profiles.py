@@ -12,7 +12,8 @@ from ml.corpus.soundtracks import SOUNDTRACKS
 from ml.inference import ModelBundle
 from ml.models import build_model
 from ml.models.pitch import KeyProfileBranch
-from ml.training.loop import pool_windows
+from ml.training.loop import build_scheduler, pool_windows
+from ml.training.trainer import _lr_groups
 from tests.ml.test_default_bundle_spread import PACKAGES as RELEASE_CHECK_PACKAGES
 
 PITCH = AudioContract(pitch_bins_per_octave=24, pitch_octaves=5)
@@ -46,6 +47,36 @@ def test_a_major_template_prefers_major_music_to_its_relative_minor_in_every_key
         for key in range(12):
             major, minor = branch(band(KK_MAJOR, key)), branch(band(KK_MINOR, (key + 9) % 12))
             assert float(major) > float(minor), key
+
+
+def test_probe_tone_templates_start_out_telling_major_from_its_relative_minor():
+    branch = KeyProfileBranch(24, profiles=4, init="krumhansl").eval()
+    with torch.no_grad():
+        for key in range(12):
+            major, minor = branch(band(KK_MAJOR, key))[0], branch(band(KK_MINOR, (key + 9) % 12))[0]
+            assert major[0] > minor[0] and minor[1] > major[1], key  # template 0 major, 1 minor
+    with pytest.raises(ValueError, match="random"):
+        KeyProfileBranch(24, init="tonal")
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "onecycle"])
+def test_a_scaled_prefix_trains_at_its_own_learning_rate_under_either_schedule(schedule):
+    model = build_model(
+        "tf_cnn", n_moods=2, n_genres=2, n_mels=PITCH.n_features, pitch_bins=PITCH.n_pitch, key_profiles=4
+    )
+    groups = _lr_groups(model, list(model.parameters()), 1e-3, {"backbone.key": 10})
+    key = {id(p) for p in model.backbone.key.parameters()}
+    scaled = next(g for g in groups if g["lr"] == pytest.approx(1e-2))
+    assert {id(p) for p in scaled["params"]} == key
+    optimizer = torch.optim.AdamW(groups, lr=1e-3)
+    scheduler = build_scheduler(schedule, optimizer, 1e-3, 10)
+    for _ in range(3):
+        optimizer.step()
+        scheduler.step()
+    rates = sorted(group["lr"] for group in optimizer.param_groups)
+    assert rates[1] == pytest.approx(10 * rates[0])
+    with pytest.raises(ValueError, match="backbone.chroma"):
+        _lr_groups(model, list(model.parameters()), 1e-3, {"backbone.chroma": 10})
 
 
 def test_a_model_with_key_profiles_saves_loads_and_predicts_the_same(tmp_path):
