@@ -23,7 +23,8 @@ STAGE=${STAGE:-all}
 # manifest is the 33-mood one moodmix-v1 to v2.1 were trained on. PITCH_EPOCHS=N trains the pitch branch
 # alone first (below). MODE_WEIGHT=W adds the auxiliary major/minor head on rendered clips at weight W;
 # KEY_INIT=krumhansl starts two key templates at the probe-tone profiles; LR_SCALE=PREFIX=FACTOR,... scales
-# the learning rate of parameters by name prefix (e.g. backbone.key=10).
+# the learning rate of parameters by name prefix (e.g. backbone.key=10); KEY_EPOCHS=N trains the key
+# branch on the mode first (below).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4: v2.3's recipe with key-profile templates beside the pitch branch (ml/models/pitch.py)
@@ -67,11 +68,11 @@ train_stage() {
     ${LR_SCALE:+--lr-scale "$LR_SCALE"} \
     --ssl-pool "$POOL" --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
     --ssl-positives "${SSL_POSITIVES:-track}" \
-    --whitening auto \
+    --whitening "${WHITENING:-auto}" \
     --epochs "${EPOCHS:-1}" --schedule-epochs "${SCHEDULE_EPOCHS:-5}" --batches-per-epoch "${BATCHES:-28}" \
     --lr "${LR:-3e-4}" --schedule cosine \
     --monitor composite --patience 10 \
-    --loss-weights "va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}${MODE_WEIGHT:+,mode=$MODE_WEIGHT}" \
+    --loss-weights "${LOSS_WEIGHTS:-va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}${MODE_WEIGHT:+,mode=$MODE_WEIGHT}}" \
     --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
     ${FREEZE:+--freeze "$FREEZE"} \
     --source-weights "${SOURCE_WEIGHTS:-}" \
@@ -88,6 +89,16 @@ if [ -n "${PITCH_EPOCHS:-}" ]; then
   OUT="$WORK/pitch-stage" WORK="$WORK/pitch-stage-work" EPOCHS=$PITCH_EPOCHS SCHEDULE_EPOCHS=$PITCH_EPOCHS \
     LR=${PITCH_LR:-1e-3} FREEZE=backbone.mel train_stage
   WARM="$WORK/pitch-stage"
+fi
+if [ -n "${KEY_EPOCHS:-}" ]; then
+  # KEY_EPOCHS=N first teaches the key-profile branch the mode: N epochs at KEY_LR of the major/minor and
+  # valence/arousal losses alone, mel and pitch branches frozen, no self-supervised batches and no
+  # whitening fit; the recipe's run then starts from that (the probe's templates needed hundreds of steps
+  # at 1e-2, more than the recipe's 3e-4 over 448 steps gives them).
+  OUT="$WORK/key-stage" WORK="$WORK/key-stage-work" EPOCHS=$KEY_EPOCHS SCHEDULE_EPOCHS=$KEY_EPOCHS \
+    LR=${KEY_LR:-1e-2} FREEZE=backbone.mel,backbone.pitch SSL_WEIGHT=0 WHITENING=none \
+    LOSS_WEIGHTS="mood=0,genre=0,speech=0,triplet=0,va=1,mode=1" train_stage
+  WARM="$WORK/key-stage"
 fi
 train_stage
 fi
