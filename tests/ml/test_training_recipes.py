@@ -115,3 +115,18 @@ def test_the_extended_pool_reaches_the_training_command_and_the_card():
         line.endswith("ml.corpus.pool var/pool/pool-extended.jsonl --card ml/bundles/moodmix-v2.4")
         for line in steps
     )
+
+
+def test_a_key_stage_teaches_the_key_branch_the_mode_alone_then_the_recipe_starts_from_it():
+    first, second = [
+        line
+        for line in commands(RECIPE="keys", MODE_WEIGHT="1", KEY_EPOCHS="4")
+        if line.startswith("python -m ml.train train")
+    ]
+    stage = "var/training/moodmix-v2.4/key-stage"
+    assert f"--out {stage} " in first and "--freeze backbone.mel,backbone.pitch " in first
+    assert "--loss-weights mood=0,genre=0,speech=0,triplet=0,va=1,mode=1 " in first
+    assert "--ssl-weight 0 " in first and "--whitening none " in first and "--lr 1e-2 " in first
+    assert second == training(RECIPE="keys", MODE_WEIGHT="1").replace(
+        "--warm-start ml/bundles/moodmix-v1", f"--warm-start {stage}"
+    )
