@@ -27,9 +27,11 @@ STAGE=${STAGE:-all}
 # branch on the mode first (below).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
-  keys)  # moodmix-v2.4: v2.3's recipe with key-profile templates beside the pitch branch (ml/models/pitch.py)
-    : "${VERSION:=moodmix-v2.4}" "${KEY_PROFILES:=16}" ;&
-  weighted)  # moodmix-v2.3 (the default): v2.2's recipe with each mood's positives weighted 4
+  keys)  # moodmix-v2.4 (the default): v2.3's recipe with 16 key-profile templates beside the pitch branch
+    # (two starting at the probe-tone profiles), the major/minor head, both at 10x the learning rate
+    : "${VERSION:=moodmix-v2.4}" "${KEY_PROFILES:=16}" "${KEY_INIT:=krumhansl}" "${MODE_WEIGHT:=1}"
+    : "${LR_SCALE:=backbone.key=10,heads.mode=10}" ;&
+  weighted)  # moodmix-v2.3 (the default until v2.4): v2.2's recipe with each mood's positives weighted 4
     : "${VERSION:=moodmix-v2.3}" "${MOOD_POS_WEIGHT:=4}" ;&
   moods)  # moodmix-v2.2 (shipped, never the default): v2.1's recipe on all 40 moods (from v1's weights;
     # WARM_START=ml/bundles/moodmix-v2.1 LR=1e-4 EPOCHS=3 SCHEDULE_EPOCHS=3 was the fine-tune it beat on val)

@@ -89,7 +89,9 @@ def test_a_tone_and_noise_are_not_near_every_real_track(real_clips):
     assert float(np.median(vectors[:2] @ vectors[2:].T)) < 0.9
 
 
-@pytest.mark.parametrize("name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3"])
+@pytest.mark.parametrize(
+    "name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3", "moodmix-v2.4"]
+)
 def test_the_shipped_v2_cards_report_per_source_figures_and_their_whitening(name):
     folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / name
     card = ModelBundle.load(folder, device="cpu").card()

@@ -44,7 +44,7 @@ def test_the_40_mood_recipe_is_v2_1s_on_the_40_mood_manifest():
     assert "--out ml/bundles/moodmix-v2.2" in train and "--ssl-positives track" in train
 
 
-def test_the_default_recipe_is_the_40_mood_one_with_mood_positives_weighted_4():
+def test_v2_3s_recipe_is_the_40_mood_one_with_mood_positives_weighted_4():
     train = training(RECIPE="weighted")
     assert "--out ml/bundles/moodmix-v2.3" in train and "--mood-pos-weight 4" in train
     assert train.replace("moodmix-v2.3", "moodmix-v2.2").replace(
@@ -92,19 +92,21 @@ def test_a_pitch_stage_trains_the_pitch_branch_alone_then_the_recipe_starts_from
     )
 
 
-def test_the_key_profile_recipe_is_the_weighted_one_with_16_templates():
+def test_the_default_recipe_is_v2_3s_with_key_profiles_and_a_major_minor_head():
     train = training(RECIPE="keys")
-    assert "--out ml/bundles/moodmix-v2.4" in train and "--arch-params key_profiles=16" in train
-    assert train.replace("moodmix-v2.4", "moodmix-v2.3").replace(" --arch-params key_profiles=16", "") == (
-        training(RECIPE="weighted")
+    added = (
+        " --arch-params key_profiles=16,key_init=krumhansl",
+        " --lr-scale backbone.key=10,heads.mode=10",
+        ",mode=1",
     )
+    assert "--out ml/bundles/moodmix-v2.4" in train and all(part in train for part in added)
+    v2_3 = train.replace("moodmix-v2.4", "moodmix-v2.3")
+    for part in added:
+        v2_3 = v2_3.replace(part, "")
+    assert v2_3 == training(RECIPE="weighted")
     assert "--ssl-pool var/pool/pool.jsonl " in train
-    assert "--loss-weights va=1,speech=1 " in train
-    assert "--loss-weights va=1,speech=1,mode=1 " in training(RECIPE="keys", MODE_WEIGHT="1")
-    tuned = training(RECIPE="keys", KEY_INIT="krumhansl", LR_SCALE="backbone.key=10,heads.mode=10")
-    assert "--arch-params key_profiles=16,key_init=krumhansl " in tuned
-    assert "--lr-scale backbone.key=10,heads.mode=10 " in tuned
-    assert "--lr-scale" not in train
+    assert "--lr-scale" not in training(RECIPE="weighted")
+    assert "key_init=random" in training(RECIPE="keys", KEY_INIT="random")
 
 
 def test_the_extended_pool_reaches_the_training_command_and_the_card():
