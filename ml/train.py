@@ -24,20 +24,12 @@ from ml.training.config import DEFAULT_LOSS_WEIGHTS, TrainConfig
 __all__ = ["main", "parser"]
 
 
-def _lr_scale(text: str) -> dict[str, float]:
-    """'backbone.key=10,heads.mode=3' -> {'backbone.key': 10.0, 'heads.mode': 3.0}."""
-    pairs = [pair.partition("=") for pair in text.split(",") if pair.strip()]
-    try:
-        return {prefix.strip(): float(factor) for prefix, _, factor in pairs}
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected PREFIX=FACTOR pairs, got {text!r}") from None
-
-
 def _key_values(text: str) -> dict:
     """'a=1,b=x,c=[3,5]' -> {'a': 1, 'b': 'x', 'c': [3, 5]}: values parsed as JSON when they can be.
-    Pairs split at commas that start a new ``key=``, so JSON lists may hold commas."""
+    Pairs split at commas that start a new ``key=`` (keys may be dotted parameter prefixes,
+    'backbone.key=10'), so JSON lists may hold commas."""
     out = {}
-    for pair in filter(None, re.split(r",(?=\s*[A-Za-z_][\w-]*=)", text)):
+    for pair in filter(None, re.split(r",(?=\s*[A-Za-z_][\w.-]*=)", text)):
         key, _, raw = pair.partition("=")
         try:
             out[key.strip()] = json.loads(raw)
@@ -80,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
         "--freeze", default="", help="comma-separated parameter prefixes not to train, e.g. 'backbone.mel'"
     )
     train.add_argument(
-        "--lr-scale", type=_lr_scale, default={}, help="lr factors by parameter prefix: 'backbone.key=10'"
+        "--lr-scale", type=_key_values, default={}, help="lr factors by parameter prefix: 'backbone.key=10'"
     )
     train.add_argument("--margin", type=float, default=0.2, help="triplet margin (unit-sphere distance)")
     train.add_argument("--mining", default="batch_hard", help="batch_hard | semi_hard")
@@ -174,7 +166,7 @@ def _train(args: argparse.Namespace) -> int:
         loss_weights={**DEFAULT_LOSS_WEIGHTS, **args.loss_weights},
         mood_pos_weight=args.mood_pos_weight,
         freeze=tuple(prefix for prefix in args.freeze.split(",") if prefix),
-        lr_scale=args.lr_scale,
+        lr_scale={prefix: float(factor) for prefix, factor in args.lr_scale.items()},
         source_weights={key: float(value) for key, value in args.source_weights.items()},
         margin=args.margin,
         mining=args.mining,

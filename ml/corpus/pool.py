@@ -85,9 +85,8 @@ POOL_EXTENDED: dict[str, PoolPackage] = {
             "plee-the-bear-data",
             "0.6.0-8",
             "usr/share/games/plee-the-bear/music",
-            ("rain",),
-            False,
-            "sequencer",
+            exclude=("rain",),
+            exclude_folder="sequencer",
         ),
         PoolPackage("tuxmath-data", "2.0.3-9", "usr/share/tuxmath/sounds"),
         PoolPackage(
@@ -206,12 +205,13 @@ def read_pool(path: Path) -> list[PoolTrack]:
 def pool_summary(path: Path) -> dict:
     """What a model card records about the pool: tracks, hours and licences per package and split."""
     tracks = read_pool(path)
+    specs = {**POOL, **POOL_EXTENDED}
     packages: dict[str, dict] = {}
     for t in tracks:
         row = packages.setdefault(
             t.package,
             {
-                "version": {**POOL, **POOL_EXTENDED}[t.package].version,
+                "version": specs[t.package].version,
                 "split": t.split,
                 "tracks": 0,
                 "minutes": 0.0,

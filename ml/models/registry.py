@@ -47,12 +47,12 @@ def build_model(
 ) -> MoodmixNet:
     """A freshly initialised `MoodmixNet` with the `name` backbone.
 
-    `params` are the backbone factory's keyword arguments, plus `head_dropout` and `track_whitening`
-    for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels`, `key_profiles` for the
-    pitch branch:
-    with `pitch_bins` > 0 the input's last `pitch_bins` rows (of `n_mels` in all) are the contract's
-    pitch band, read by `ml.models.pitch.PitchBranch` beside the backbone on the mel rows. Raises
-    KeyError listing the registered names when `name` is unknown, TypeError for an unknown parameter.
+    `params` are the backbone factory's keyword arguments, plus `head_dropout`, `track_whitening` and
+    `mode_head` for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels`,
+    `key_profiles`, `key_init` for the pitch branch (`PITCH_PARAMS`): with `pitch_bins` > 0 the input's
+    last `pitch_bins` rows (of `n_mels` in all) are the contract's pitch band, read by
+    `ml.models.pitch.PitchBranch` beside the backbone on the mel rows. Raises KeyError listing the
+    registered names when `name` is unknown, TypeError for an unknown parameter.
     """
     try:
         factory = _ARCHITECTURES[name]

@@ -83,3 +83,6 @@ def test_source_weights_reach_the_config(monkeypatch, tmp_path):
     args = ["train", "--manifest", "m.jsonl", "--out", str(tmp_path / "b"), "--source-weights", "speech=3"]
     assert main(args) == 0
     assert seen["c"].source_weights == {"speech": 3.0}
+    # Parameter prefixes are dotted keys: each pair is its own entry.
+    assert main([*args, "--lr-scale", "backbone.key=10,heads.mode=3"]) == 0
+    assert seen["c"].lr_scale == {"backbone.key": 10.0, "heads.mode": 3.0}
