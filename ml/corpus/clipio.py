@@ -38,9 +38,11 @@ def read_segment(path: Path, start_s: float = 0.0, duration_s: float | None = No
 
 def write_clip(path: Path, wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
     """Write a mono 16-bit FLAC via a temporary name, so an interrupted build never leaves a partial clip
-    that a resumed build would mistake for finished work."""
+    that a resumed build would mistake for finished work. The name is the process's own: two training
+    recipes launched together both (re)write the held-out clips, and a shared name let one move the
+    other's file away."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
     sf.write(str(tmp), np.clip(wave, -1.0, 1.0), sample_rate, format="FLAC", subtype="PCM_16")
     os.replace(tmp, path)
 

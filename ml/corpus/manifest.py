@@ -65,8 +65,9 @@ class ClipRecord:
 
 
 def write_manifest(records: Iterable[ClipRecord], path: Path) -> None:
-    """Write atomically (temporary file + rename) so readers never see half a manifest."""
-    tmp = path.with_name(path.name + ".part")
+    """Write atomically (temporary file + rename, the name the process's own: see `write_clip`) so
+    readers never see half a manifest."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
     with tmp.open("w", encoding="utf-8") as f:
         for record in records:
             f.write(record.to_json() + "\n")

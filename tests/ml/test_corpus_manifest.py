@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +63,22 @@ def test_a_soundtrack_in_two_splits_is_reported(tmp_path):
 def test_missing_audio_files_are_reported(tmp_path):
     write_manifest([record()], tmp_path / "manifest.jsonl")
     assert any("audio file missing" in p for p in validate_manifest(tmp_path / "manifest.jsonl"))
+
+
+def _write_many(folder: str) -> None:
+    import numpy as np
+
+    from ml.corpus.clipio import write_clip
+
+    for _ in range(100):
+        write_clip(Path(folder) / "clip.flac", np.zeros(1600, dtype=np.float32))
+        write_manifest([record()] * 50, Path(folder) / "manifest.jsonl")
+
+
+def test_two_processes_can_write_the_same_clips_and_manifest_at_once(tmp_path):
+    # Two recipes launched together rewrite the same held-out clips and manifest; with one shared
+    # temporary name a writer's file was moved away under it (FileNotFoundError) and the run died.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in [pool.submit(_write_many, str(tmp_path)) for _ in range(2)]:
+            done.result()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.flac", "manifest.jsonl"]
