@@ -74,6 +74,11 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--lr-scale", type=_key_values, default={}, help="lr factors by parameter prefix: 'backbone.key=10'"
     )
+    train.add_argument(
+        "--fit-key-profiles",
+        action="store_true",
+        help="fit the key-profile branch and mode head to the train split's modes before training",
+    )
     train.add_argument("--margin", type=float, default=0.2, help="triplet margin (unit-sphere distance)")
     train.add_argument("--mining", default="batch_hard", help="batch_hard | semi_hard")
     train.add_argument("--augment", default="default", help="augmentation pipeline: default | light | none")
@@ -167,6 +172,7 @@ def _train(args: argparse.Namespace) -> int:
         mood_pos_weight=args.mood_pos_weight,
         freeze=tuple(prefix for prefix in args.freeze.split(",") if prefix),
         lr_scale={prefix: float(factor) for prefix, factor in args.lr_scale.items()},
+        fit_key_profiles=args.fit_key_profiles,
         source_weights={key: float(value) for key, value in args.source_weights.items()},
         margin=args.margin,
         mining=args.mining,

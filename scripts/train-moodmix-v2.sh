@@ -24,7 +24,8 @@ STAGE=${STAGE:-all}
 # alone first (below). MODE_WEIGHT=W adds the auxiliary major/minor head on rendered clips at weight W;
 # KEY_INIT=krumhansl starts two key templates at the probe-tone profiles; LR_SCALE=PREFIX=FACTOR,... scales
 # the learning rate of parameters by name prefix (e.g. backbone.key=10); KEY_EPOCHS=N trains the key
-# branch on the mode first (below).
+# branch on the mode first (below; KEY_LOSS_WEIGHTS replaces that stage's loss weights); FIT_KEYS=1 fits the
+# key branch and the major/minor head to the train split's modes before training (ml/training/key_fit.py).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4 (the default): v2.3's recipe with 16 key-profile templates beside the pitch branch
@@ -68,6 +69,7 @@ train_stage() {
     ${WARM:+--warm-start "$WARM"} \
     ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES${KEY_INIT:+,key_init=$KEY_INIT}"} \
     ${LR_SCALE:+--lr-scale "$LR_SCALE"} \
+    ${FIT_KEYS:+--fit-key-profiles} \
     --ssl-pool "$POOL" --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \
     --ssl-positives "${SSL_POSITIVES:-track}" \
     --whitening "${WHITENING:-auto}" \
@@ -99,7 +101,7 @@ if [ -n "${KEY_EPOCHS:-}" ]; then
   # at 1e-2, more than the recipe's 3e-4 over 448 steps gives them).
   OUT="$WORK/key-stage" WORK="$WORK/key-stage-work" EPOCHS=$KEY_EPOCHS SCHEDULE_EPOCHS=$KEY_EPOCHS \
     LR=${KEY_LR:-1e-2} FREEZE=backbone.mel,backbone.pitch SSL_WEIGHT=0 WHITENING=none \
-    LOSS_WEIGHTS="mood=0,genre=0,speech=0,triplet=0,va=1,mode=1" train_stage
+    LOSS_WEIGHTS=${KEY_LOSS_WEIGHTS:-mood=0,genre=0,speech=0,triplet=0,va=1,mode=1} train_stage
   WARM="$WORK/key-stage"
 fi
 train_stage

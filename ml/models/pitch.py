@@ -89,12 +89,17 @@ class KeyProfileBranch(nn.Module):
             self.templates.bias[row] = 0.0
 
     def forward(self, pitch: torch.Tensor) -> torch.Tensor:
-        batch, rows, frames = pitch.shape
-        folded = pitch.reshape(batch, rows // self.bins, self.bins, frames).mean(dim=(1, 3))
+        return self.norm(self.match(self.profile(pitch.mean(dim=2))))
+
+    def profile(self, rows: torch.Tensor) -> torch.Tensor:
+        """(B, n_pitch) band averaged over time -> (B, bins) the octave-folded, standardised profile."""
+        folded = rows.reshape(len(rows), -1, self.bins).mean(dim=1)
         # A silent or droning window has a flat profile: the floor keeps its standardised values small.
-        folded = (folded - folded.mean(-1, keepdim=True)) / folded.std(-1, keepdim=True).clamp_min(0.05)
-        scores = self.templates(folded[:, self.rolls])  # (B, transpositions, profiles)
-        return self.norm(torch.logsumexp(scores, dim=1))
+        return (folded - folded.mean(-1, keepdim=True)) / folded.std(-1, keepdim=True).clamp_min(0.05)
+
+    def match(self, profile: torch.Tensor) -> torch.Tensor:
+        """(B, bins) profiles -> (B, profiles) template matches, log-sum-exp over the transpositions."""
+        return torch.logsumexp(self.templates(profile[:, self.rolls]), dim=1)
 
 
 class PitchAwareBackbone(Backbone):

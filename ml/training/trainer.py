@@ -35,6 +35,7 @@ from ml.training.augment import build_pipeline
 from ml.training.cache import WaveformCache
 from ml.training.config import TrainConfig, default_threads, resolve_device
 from ml.training.dataset import ClipWindows, TrainCrops, collate_windows
+from ml.training.key_fit import fit_key_profiles
 from ml.training.labels import LabelSpace
 from ml.training.loop import MONITORS, build_scheduler, train_epoch, validate
 from ml.training.losses import MultiTaskLoss
@@ -170,6 +171,10 @@ def _train(
             )
         )
         log.info("warm start from %s: %s", source.version, warm)
+    key_fit = None
+    if config.fit_key_profiles and base is None:
+        key_fit = fit_key_profiles(model, train_entries, labels, contract, cache, seed=config.seed)
+        log.info("key profiles fitted: %s", key_fit)
     ssl_sampler, ssl_loader, pool_paths = None, None, []
     if config.ssl_pool is not None and config.ssl_weight > 0:
         from ml.corpus.pool import read_pool
@@ -299,6 +304,8 @@ def _train(
     card = _card(config, entries, state, stop_reason, device)
     if warm is not None:
         card["training"]["warm_start"] = warm
+    if key_fit is not None:
+        card["training"]["key_fit"] = key_fit
     if config.whitening != "none" and base is None:
         card["track_whitening"] = fit_track_whitening(
             model, contract, cache, pool_paths, entries, mode=config.whitening, labels=labels
