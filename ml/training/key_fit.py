@@ -45,28 +45,32 @@ def fit_key_profiles(
     seed: int = 0,
 ) -> dict:
     """Fit `model`'s key-profile branch (and mode head, when it has one) on `entries` (the train split),
-    in place. Returns what the card records: windows used, steps, and the fit's window ROC-AUC on them.
-    Raises ValueError for a model without the branch or entries without a known mode."""
+    in place. Returns what the card records: windows with a known mode, steps, and the fit's window
+    ROC-AUC on them. Raises ValueError for a model without the branch or entries without both modes."""
     backbone = model.backbone
     if not isinstance(backbone, PitchAwareBackbone) or backbone.key is None:
         raise ValueError("fitting key profiles needs a model with a key-profile branch (key_profiles > 0)")
     rows, modes, (mean, var) = _band_means(entries, labels, contract, cache, model.n_mels - contract.n_pitch)
-    if len(modes) == 0 or len(set(modes.tolist())) < 2:
+    known = modes >= 0
+    if len(set(modes[known].tolist())) < 2:
         raise ValueError("fitting key profiles needs train windows of both modes")
-    norm = model.input_norm
+    norm, mask = model.input_norm, torch.from_numpy(known)
     with torch.no_grad():
         norm.running_mean[-contract.n_pitch :] = mean
         norm.running_var[-contract.n_pitch :] = var
         profiles = backbone.key.profile((rows - mean) / torch.sqrt(var + norm.eps))
-    readout, scores = _fit(backbone.key, profiles, torch.from_numpy(modes), steps=steps, lr=lr, seed=seed)
-    _hand_over(model, backbone.key, readout, scores)
+    readout = _fit(
+        backbone.key, profiles[mask], torch.from_numpy(modes[known]), steps=steps, lr=lr, seed=seed
+    )
+    with torch.no_grad():
+        matches = backbone.key.match(profiles)
+        logits = readout(_standardise(matches[mask])).squeeze(-1).numpy()
+    _hand_over(model, backbone.key, readout, matches, mask)
     return {
-        "windows": len(modes),
+        "windows": int(known.sum()),
         "steps": steps,
         "lr": lr,
-        "train_window_roc_auc": float(
-            roc_auc_score(modes, readout(_standardise(scores)).squeeze(-1).numpy())
-        ),
+        "train_window_roc_auc": float(roc_auc_score(modes[known], logits)),
     }
 
 
@@ -77,9 +81,8 @@ def _band_means(
     cache: WaveformCache,
     n_mels: int,
 ) -> tuple[torch.Tensor, np.ndarray, tuple[torch.Tensor, torch.Tensor]]:
-    """Every window of every entry through the front end: the pitch rows' mean and variance over all
-    frames (what the input BatchNorm estimates), and the time-averaged pitch rows of the windows whose
-    clip has a known mode, with that mode."""
+    """Every window of every entry through the front end: its time-averaged pitch rows, its clip's mode
+    (-1: unknown), and the rows' mean and variance over all frames (what the input BatchNorm estimates)."""
     frontend = LogMel(contract)
     loader = DataLoader(
         ClipWindows(entries, labels, contract, cache), batch_size=16, collate_fn=collate_windows
@@ -90,9 +93,9 @@ def _band_means(
             pitch = frontend(batch["windows"])[:, n_mels:].double()
             total, squares = total + pitch.sum(dim=(0, 2)), squares + pitch.square().sum(dim=(0, 2))
             frames += pitch.shape[0] * pitch.shape[2]
-            known = batch["mode_known"][batch["clip"]] > 0
-            kept.append(pitch[known].mean(dim=2).float())
-            modes.append(batch["mode"][batch["clip"]][known].numpy())
+            kept.append(pitch.mean(dim=2).float())
+            clip = batch["clip"]
+            modes.append(torch.where(batch["mode_known"][clip] > 0, batch["mode"][clip], -1.0).numpy())
     mean = total / frames
     return torch.cat(kept), np.concatenate(modes), (mean.float(), (squares / frames - mean.square()).float())
 
@@ -103,9 +106,9 @@ def _standardise(scores: torch.Tensor) -> torch.Tensor:
 
 def _fit(
     key: KeyProfileBranch, profiles: torch.Tensor, modes: torch.Tensor, *, steps: int, lr: float, seed: int
-) -> tuple[torch.nn.Linear, torch.Tensor]:
+) -> torch.nn.Linear:
     """Full-batch Adam on the templates and a major/minor logit over their standardised matches (what
-    the branch's BatchNorm does); returns the logit layer and the final matches."""
+    the branch's BatchNorm does); returns the logit layer."""
     torch.manual_seed(seed)
     readout = torch.nn.Linear(key.out_features, 1)
     optimizer = torch.optim.Adam([*key.templates.parameters(), *readout.parameters()], lr=lr)
@@ -116,22 +119,32 @@ def _fit(
         torch.nn.functional.binary_cross_entropy_with_logits(logits, target).backward()
         optimizer.step()
     key.templates.zero_grad(set_to_none=True)  # the run's optimizer must not step on the fit's gradients
-    with torch.no_grad():
-        return readout.requires_grad_(False), key.match(profiles)
+    return readout.requires_grad_(False)
 
 
 @torch.no_grad()
 def _hand_over(
-    model: MoodmixNet, key: KeyProfileBranch, readout: torch.nn.Linear, scores: torch.Tensor
+    model: MoodmixNet,
+    key: KeyProfileBranch,
+    readout: torch.nn.Linear,
+    matches: torch.Tensor,
+    mask: torch.Tensor,
 ) -> None:
-    """The branch's BatchNorm takes the matches' statistics (no affine change), and the mode head reads
-    the branch's features (the backbone's last ones) with the fit's logit weights."""
-    key.norm.running_mean.copy_(scores.mean(0))
-    key.norm.running_var.copy_(scores.var(0, unbiased=False))
+    """The branch's BatchNorm takes the statistics of every train window's matches (what training
+    estimates), and the mode head reads the branch's features (the backbone's last ones) with the fit's
+    logit re-expressed in them: the fit standardised the mode windows' matches (mean m, std s), the
+    network standardises every window's (mean M, std S), and w.(x - m)/s + b is
+    (w S / s).(x - M)/S + w.(M - m)/s + b."""
+    fitted = matches[mask]
+    m, s = fitted.mean(0), torch.sqrt(fitted.var(0, unbiased=False) + 1e-5)
+    mean, var = matches.mean(0), matches.var(0, unbiased=False)
+    key.norm.running_mean.copy_(mean)
+    key.norm.running_var.copy_(var)
     key.norm.weight.fill_(1.0)
     key.norm.bias.zero_()
     head = model.heads.mode
     if head is not None:
+        w = readout.weight[0]
         head.weight.zero_()
-        head.weight[:, -key.out_features :] = readout.weight
-        head.bias.copy_(readout.bias)
+        head.weight[0, -key.out_features :] = w * torch.sqrt(var + key.norm.eps) / s
+        head.bias.copy_(readout.bias + (w * (mean - m) / s).sum())
