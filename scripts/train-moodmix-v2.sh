@@ -25,7 +25,8 @@ STAGE=${STAGE:-all}
 # KEY_INIT=krumhansl starts two key templates at the probe-tone profiles; LR_SCALE=PREFIX=FACTOR,... scales
 # the learning rate of parameters by name prefix (e.g. backbone.key=10); KEY_EPOCHS=N trains the key
 # branch on the mode first (below; KEY_LOSS_WEIGHTS replaces that stage's loss weights); FIT_KEYS=1 fits the
-# key branch and the major/minor head to the train split's modes before training (ml/training/key_fit.py).
+# key branch and the major/minor head to the train split's modes before training (ml/training/key_fit.py);
+# VALENCE_FROM_MODE=1 adds the mode logit, times a learned gain, to valence (ml/models/net.py).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4 (the default): v2.3's recipe with 16 key-profile templates beside the pitch branch
@@ -67,7 +68,7 @@ train_stage() {
     --arch "${ARCH:-tf_cnn}" \
     --pitch 24:5 \
     ${WARM:+--warm-start "$WARM"} \
-    ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES${KEY_INIT:+,key_init=$KEY_INIT}"} \
+    ${KEY_PROFILES:+--arch-params "key_profiles=$KEY_PROFILES${KEY_INIT:+,key_init=$KEY_INIT}${VALENCE_FROM_MODE:+,valence_from_mode=true}"} \
     ${LR_SCALE:+--lr-scale "$LR_SCALE"} \
     ${FIT_KEYS:+--fit-key-profiles} \
     --ssl-pool "$POOL" --ssl-weight "${SSL_WEIGHT:-1}" --ssl-batch 16 --ssl-temperature 0.1 \

@@ -37,11 +37,20 @@ class MultiTaskHeads(nn.Module):
         embedding_dim: int,
         dropout: float,
         mode_head: bool = False,
+        valence_from_mode: bool = False,
     ) -> None:
         super().__init__()
         # An auxiliary major/minor logit, trained on rendered clips only (their composed scale): a direct
         # signal for the pitch features valence needs (moodmix-v2.4's candidates; not a product output).
         self.mode = nn.Linear(in_features, 1) if mode_head else None
+        if valence_from_mode and not mode_head:
+            raise ValueError("valence_from_mode needs the mode head")
+        # valence_from_mode adds the mode logit, times one learned gain (0 at the start, so a warm start
+        # answers as before), to valence's pre-activation: major sounds brighter than minor (v2.5's
+        # candidates). The valence row itself can lean on the same features, but a row of a hundred
+        # weights learns piece-specific timbre from 774 train pieces faster than the mode, and one
+        # gain over a logit already fitted to the mode (`ml.training.key_fit`) does not.
+        self.valence_from_mode = nn.Parameter(torch.zeros(1)) if valence_from_mode else None
         self.dropout = nn.Dropout(dropout)
         self.mood = nn.Linear(in_features, n_moods)
         self.genre = nn.Linear(in_features, n_genres)
@@ -51,15 +60,18 @@ class MultiTaskHeads(nn.Module):
 
     def forward(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
         dropped = self.dropout(features)
+        va = self.va(dropped)
         outputs = {
             "mood": self.mood(dropped),
             "genre": self.genre(dropped),
             "speech": self.speech(dropped).squeeze(-1),
-            "va": torch.tanh(self.va(dropped)),
             "embedding": F.normalize(self.embedding(features), dim=-1),
         }
         if self.mode is not None:
             outputs["mode"] = self.mode(dropped).squeeze(-1)
+        if self.valence_from_mode is not None:
+            va = va + F.pad(self.valence_from_mode * outputs["mode"][:, None], (0, 1))  # arousal: + 0
+        outputs["va"] = torch.tanh(va)
         return outputs
 
 
@@ -87,6 +99,7 @@ class MoodmixNet(nn.Module):
         head_dropout: float = 0.3,
         track_whitening: bool = False,
         mode_head: bool = False,
+        valence_from_mode: bool = False,
     ) -> None:
         super().__init__()
         self.n_mels = n_mels
@@ -107,6 +120,7 @@ class MoodmixNet(nn.Module):
             embedding_dim=embedding_dim,
             dropout=head_dropout,
             mode_head=mode_head,
+            valence_from_mode=valence_from_mode,
         )
 
     def finish_track_embedding(self, pooled: torch.Tensor) -> torch.Tensor:

@@ -18,7 +18,7 @@ BackboneFactory = Callable[..., Backbone]
 _ARCHITECTURES: dict[str, BackboneFactory] = {}
 
 # Parameters of the shared heads; everything else in **params goes to the backbone factory.
-HEAD_PARAMS = ("head_dropout", "track_whitening", "mode_head")
+HEAD_PARAMS = ("head_dropout", "track_whitening", "mode_head", "valence_from_mode")
 # Parameters of the pitch branch (`ml.models.pitch`); `pitch_bins` > 0 adds it beside the backbone, and
 # `key_profiles` > 0 a `KeyProfileBranch` with that many templates beside both (`key_init` "krumhansl"
 # starts two of them at the probe-tone profiles).
@@ -47,9 +47,9 @@ def build_model(
 ) -> MoodmixNet:
     """A freshly initialised `MoodmixNet` with the `name` backbone.
 
-    `params` are the backbone factory's keyword arguments, plus `head_dropout`, `track_whitening` and
-    `mode_head` for the heads and `pitch_bins`, `pitch_bins_per_octave`, `pitch_channels`,
-    `key_profiles`, `key_init` for the pitch branch (`PITCH_PARAMS`): with `pitch_bins` > 0 the input's
+    `params` are the backbone factory's keyword arguments, plus `head_dropout`, `track_whitening`,
+    `mode_head` and `valence_from_mode` for the heads and `pitch_bins`, `pitch_bins_per_octave`,
+    `pitch_channels`, `key_profiles`, `key_init` for the pitch branch (`PITCH_PARAMS`): with `pitch_bins` > 0 the input's
     last `pitch_bins` rows (of `n_mels` in all) are the contract's pitch band, read by
     `ml.models.pitch.PitchBranch` beside the backbone on the mel rows. Raises KeyError listing the
     registered names when `name` is unknown, TypeError for an unknown parameter.
