@@ -72,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
         "--freeze", default="", help="comma-separated parameter prefixes not to train, e.g. 'backbone.mel'"
     )
     train.add_argument(
+        "--fresh",
+        default="",
+        help="comma-separated parameter prefixes the warm start leaves fresh, e.g. 'heads.va'",
+    )
+    train.add_argument(
         "--lr-scale", type=_key_values, default={}, help="lr factors by parameter prefix: 'backbone.key=10'"
     )
     train.add_argument(
@@ -171,6 +176,7 @@ def _train(args: argparse.Namespace) -> int:
         loss_weights={**DEFAULT_LOSS_WEIGHTS, **args.loss_weights},
         mood_pos_weight=args.mood_pos_weight,
         freeze=tuple(prefix for prefix in args.freeze.split(",") if prefix),
+        fresh=tuple(prefix for prefix in args.fresh.split(",") if prefix),
         lr_scale={prefix: float(factor) for prefix, factor in args.lr_scale.items()},
         fit_key_profiles=args.fit_key_profiles,
         source_weights={key: float(value) for key, value in args.source_weights.items()},

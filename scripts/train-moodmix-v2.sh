@@ -26,7 +26,8 @@ STAGE=${STAGE:-all}
 # the learning rate of parameters by name prefix (e.g. backbone.key=10); KEY_EPOCHS=N trains the key
 # branch on the mode first (below; KEY_LOSS_WEIGHTS replaces that stage's loss weights); FIT_KEYS=1 fits the
 # key branch and the major/minor head to the train split's modes before training (ml/training/key_fit.py);
-# VALENCE_FROM_MODE=1 adds the mode logit, times a learned gain, to valence (ml/models/net.py).
+# VALENCE_FROM_MODE=1 adds the mode logit, times a learned gain, to valence (ml/models/net.py); FRESH=PREFIX,...
+# leaves those parameters at their fresh initialisation when warm-starting (e.g. heads.va).
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   keys)  # moodmix-v2.4 (the default): v2.3's recipe with 16 key-profile templates beside the pitch branch
@@ -80,6 +81,7 @@ train_stage() {
     --loss-weights "${LOSS_WEIGHTS:-va=${VA_WEIGHT:-1},speech=${SPEECH_WEIGHT:-0.5}${MODE_WEIGHT:+,mode=$MODE_WEIGHT}}" \
     --mood-pos-weight "${MOOD_POS_WEIGHT:-1}" \
     ${FREEZE:+--freeze "$FREEZE"} \
+    ${FRESH:+--fresh "$FRESH"} \
     --source-weights "${SOURCE_WEIGHTS:-}" \
     --seed 0 \
     --max-minutes "${MAX_MINUTES:-150}" --max-minutes-fails \

@@ -65,6 +65,7 @@ class TrainConfig:
     loss_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LOSS_WEIGHTS))
     mood_pos_weight: float = 1.0
     freeze: tuple[str, ...] = ()  # parameter-name prefixes left untrained (e.g. "backbone.mel")
+    fresh: tuple[str, ...] = ()  # parameter-name prefixes the warm start leaves at their fresh init
     lr_scale: dict[str, float] = field(default_factory=dict)  # prefix -> lr factor (e.g. "backbone.key": 10)
     fit_key_profiles: bool = False  # fit the key-profile branch to the mode first (ml.training.key_fit)
     margin: float = 0.2

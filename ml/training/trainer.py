@@ -168,6 +168,7 @@ def _train(
                 source.model.state_dict(),
                 source_labels={"mood": source.mood_labels, "genre": source.genre_labels},
                 target_labels={"mood": labels.moods, "genre": labels.genres},
+                fresh=config.fresh,
             )
         )
         log.info("warm start from %s: %s", source.version, warm)

@@ -32,22 +32,27 @@ def warm_start(
     *,
     source_labels: LabelLists | None = None,
     target_labels: LabelLists | None = None,
+    fresh: Sequence[str] = (),
 ) -> dict:
     """Copy what fits from `source_state` into `model` (in place); return counts for the model card.
 
     `source_labels` / `target_labels` map a labelled head ("mood", "genre") to its label order; without
-    them the heads are taken to share their labels."""
+    them the heads are taken to share their labels. Parameters under a `fresh` name prefix keep their
+    fresh initialisation (listed under "fresh")."""
     target = model.state_dict()
     rename = isinstance(getattr(model, "backbone", None), PitchAwareBackbone) and not any(
         name.startswith("backbone.mel.") for name in source_state
     )
     rows = _row_maps(source_labels or {}, target_labels or {})
-    outcomes: dict[str, list[str]] = {"copied": [], "widened": [], "skipped": []}
+    outcomes: dict[str, list[str]] = {"copied": [], "widened": [], "skipped": [], "fresh": []}
     for name, tensor in source_state.items():
         moved = rename and name.startswith("backbone.")
         new_name = name.replace("backbone.", "backbone.mel.", 1) if moved else name
         if new_name not in target:
             outcomes["skipped"].append(name)
+            continue
+        if any(new_name == p or new_name.startswith(p + ".") for p in fresh):
+            outcomes["fresh"].append(new_name)
             continue
         head = new_name.split(".")[1] if new_name.startswith("heads.") else None
         if head in rows:  # copy the shared labels' rows only, into the target's rows for them
@@ -64,6 +69,7 @@ def warm_start(
         "copied": len(outcomes["copied"]),
         "widened": outcomes["widened"],
         "skipped": outcomes["skipped"],
+        "fresh": outcomes["fresh"],
         "rows_kept": {head: len(target_rows) for head, (_, target_rows) in rows.items()},
     }
 

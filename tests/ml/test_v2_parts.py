@@ -175,6 +175,18 @@ def test_warm_start_keeps_each_shared_label_row_and_starts_added_labels_fresh():
         assert torch.allclose(a[head], b[head], atol=1e-5), head
 
 
+def test_a_warm_start_leaves_fresh_prefixes_at_their_own_initialisation():
+    torch.manual_seed(0)
+    kw = {"n_moods": 3, "n_genres": 2, "n_mels": PITCH.n_features, "pitch_bins": PITCH.n_pitch}
+    source, target = build_model("tf_cnn", **kw), build_model("tf_cnn", **kw)
+    own = {name: t.clone() for name, t in target.state_dict().items() if name.startswith("heads.va.")}
+    report = warm_start(target, source.state_dict(), fresh=("heads.va",))
+    assert sorted(report["fresh"]) == sorted(own)
+    for name, tensor in target.state_dict().items():
+        expected = own[name] if name in own else source.state_dict()[name]
+        assert torch.equal(tensor, expected), name
+
+
 def test_a_pitch_aware_whitened_bundle_saves_loads_and_predicts(tmp_path):
     model = build_model(
         "tf_cnn",
