@@ -28,11 +28,18 @@ __all__ = [
 BUNDLE_DIR_ENV = "MOODMIX_BUNDLE_DIR"
 BUNDLES_ROOT_ENV = "MOODMIX_BUNDLES_ROOT"
 DEFAULT_BUNDLE_NAME = "moodmix-v1"
-# Without a pointer, the newest shipped base bundle present in the root, newest first (moodmix-v2.4:
-# v2.3, all 40 level-2 moods, with key profiles and a major/minor head; docs/model-card.md); moodmix-v2.2
-# is shipped beside them but was never a default. A root holding only moodmix-v1 (tests, older
-# deployments) keeps it.
-SHIPPED_BUNDLE_NAMES = ("moodmix-v2.4", "moodmix-v2.3", "moodmix-v2.1", "moodmix-v2", DEFAULT_BUNDLE_NAME)
+# Without a pointer, the newest shipped base bundle present in the root, newest first (moodmix-v2.5:
+# v2.4, all 40 level-2 moods with key profiles and a major/minor head, the profiles fitted to the mode
+# first and valence fed the mode; docs/model-card.md); moodmix-v2.2 is shipped beside them but was never
+# a default. A root holding only moodmix-v1 (tests, older deployments) keeps it.
+SHIPPED_BUNDLE_NAMES = (
+    "moodmix-v2.5",
+    "moodmix-v2.4",
+    "moodmix-v2.3",
+    "moodmix-v2.1",
+    "moodmix-v2",
+    DEFAULT_BUNDLE_NAME,
+)
 POINTER_FILE = "CURRENT"
 
 
@@ -44,8 +51,8 @@ def bundles_root() -> Path:
 
 def default_bundle_dir() -> Path:
     """The default bundle's folder: `$MOODMIX_BUNDLE_DIR`, else the root's bundle named by its `CURRENT`
-    pointer, else the root's newest shipped base bundle (`SHIPPED_BUNDLE_NAMES`: moodmix-v2.4, else
-    moodmix-v2.3, moodmix-v2.1, moodmix-v2, moodmix-v1). Read on every call, so a promotion applies at
+    pointer, else the root's newest shipped base bundle (`SHIPPED_BUNDLE_NAMES`: moodmix-v2.5, else
+    moodmix-v2.4, moodmix-v2.3, moodmix-v2.1, moodmix-v2, moodmix-v1). Read on every call, so a promotion applies at
     once."""
     override = os.environ.get(BUNDLE_DIR_ENV)
     if override:

@@ -90,7 +90,7 @@ def test_a_tone_and_noise_are_not_near_every_real_track(real_clips):
 
 
 @pytest.mark.parametrize(
-    "name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3", "moodmix-v2.4"]
+    "name", ["moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3", "moodmix-v2.4", "moodmix-v2.5"]
 )
 def test_the_shipped_v2_cards_report_per_source_figures_and_their_whitening(name):
     folder = Path(__file__).resolve().parents[2] / "ml" / "bundles" / name

@@ -129,7 +129,7 @@ def test_asking_for_cuda_without_it_is_an_error():
 
 def test_default_bundle_dir_is_in_the_package_unless_overridden(monkeypatch, tmp_path):
     monkeypatch.delenv("MOODMIX_BUNDLE_DIR", raising=False)
-    assert default_bundle_dir().parts[-3:] == ("ml", "bundles", "moodmix-v2.4")  # the newest shipped
+    assert default_bundle_dir().parts[-3:] == ("ml", "bundles", "moodmix-v2.5")  # the newest shipped
     monkeypatch.setenv("MOODMIX_BUNDLE_DIR", str(tmp_path))
     assert default_bundle_dir() == tmp_path
 

@@ -59,5 +59,7 @@ def test_without_a_pointer_the_newest_shipped_bundle_in_the_root_wins(root):
     assert default_bundle_dir() == root / "moodmix-v2.3"
     (root / "moodmix-v2.4").mkdir()
     assert default_bundle_dir() == root / "moodmix-v2.4"
+    (root / "moodmix-v2.5").mkdir()
+    assert default_bundle_dir() == root / "moodmix-v2.5"
     point_default_at(root / "moodmix-v1")  # a pointer still decides
     assert default_bundle_dir() == root / "moodmix-v1"

@@ -92,7 +92,7 @@ def test_a_pitch_stage_trains_the_pitch_branch_alone_then_the_recipe_starts_from
     )
 
 
-def test_the_default_recipe_is_v2_3s_with_key_profiles_and_a_major_minor_head():
+def test_v2_4s_recipe_is_v2_3s_with_key_profiles_and_a_major_minor_head():
     train = training(RECIPE="keys")
     added = (
         " --arch-params key_profiles=16,key_init=krumhansl",
@@ -107,6 +107,24 @@ def test_the_default_recipe_is_v2_3s_with_key_profiles_and_a_major_minor_head():
     assert "--ssl-pool var/pool/pool.jsonl " in train
     assert "--lr-scale" not in training(RECIPE="weighted")
     assert "key_init=random" in training(RECIPE="keys", KEY_INIT="random")
+
+
+def test_the_default_recipe_is_v2_4s_with_fitted_keys_a_frozen_mode_and_valence_fed_by_it():
+    train = training(RECIPE="fitted")
+    added = {
+        " --arch-params key_profiles=16,key_init=krumhansl,valence_from_mode=true": (
+            " --arch-params key_profiles=16,key_init=krumhansl"
+        ),
+        " --lr-scale heads.valence_from_mode=100,heads.va=10": " --lr-scale backbone.key=10,heads.mode=10",
+        " --fit-key-profiles": "",
+        " --freeze backbone.key,heads.mode": "",
+        " --fresh heads.va": "",
+    }
+    assert "--out ml/bundles/moodmix-v2.5" in train and all(part in train for part in added)
+    v2_4 = train.replace("moodmix-v2.5", "moodmix-v2.4")
+    for part, before in added.items():
+        v2_4 = v2_4.replace(part, before)
+    assert v2_4 == training(RECIPE="keys")
 
 
 def test_the_extended_pool_reaches_the_training_command_and_the_card():
