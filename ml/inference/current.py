@@ -52,8 +52,8 @@ def bundles_root() -> Path:
 def default_bundle_dir() -> Path:
     """The default bundle's folder: `$MOODMIX_BUNDLE_DIR`, else the root's bundle named by its `CURRENT`
     pointer, else the root's newest shipped base bundle (`SHIPPED_BUNDLE_NAMES`: moodmix-v2.5, else
-    moodmix-v2.4, moodmix-v2.3, moodmix-v2.1, moodmix-v2, moodmix-v1). Read on every call, so a promotion applies at
-    once."""
+    moodmix-v2.4, moodmix-v2.3, moodmix-v2.1, moodmix-v2, moodmix-v1). Read on every call, so a
+    promotion applies at once."""
     override = os.environ.get(BUNDLE_DIR_ENV)
     if override:
         return Path(override)

@@ -85,7 +85,16 @@ def test_a_cpu_without_bfloat16_units_gets_float32(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "name", ["moodmix-v1", "moodmix-v2", "moodmix-v2.1", "moodmix-v2.2", "moodmix-v2.3", "moodmix-v2.4", "moodmix-v2.5"]
+    "name",
+    [
+        "moodmix-v1",
+        "moodmix-v2",
+        "moodmix-v2.1",
+        "moodmix-v2.2",
+        "moodmix-v2.3",
+        "moodmix-v2.4",
+        "moodmix-v2.5",
+    ],
 )
 def test_bfloat16_forward_stays_within_tolerance_of_float32(monkeypatch, name):
     """The tolerance the CUDA and AMX-CPU default (bfloat16 autocast) is held to, checked where it can
