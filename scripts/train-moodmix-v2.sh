@@ -31,8 +31,8 @@ STAGE=${STAGE:-all}
 # Each recipe is the next one with a change (`;&` falls through; `:=` keeps what is already set).
 case "${RECIPE:-shipped}" in
   fitted)  # moodmix-v2.5 (the default): v2.4's recipe with the key branch and major/minor head fitted to the
-    # train split's modes first and then frozen, valence fed the mode logit through a learned gain, the VA
-    # head started fresh (not v1's) at 10x and the gain at 100x (candidate K12, docs/model-card.md)
+    # train split's modes first and then frozen, the VA head started fresh (not v1's) at 10x, valence fed the
+    # mode logit through a learned gain at 100x (it stayed near 0; candidate K12, docs/model-card.md)
     : "${VERSION:=moodmix-v2.5}" "${FIT_KEYS:=1}" "${VALENCE_FROM_MODE:=1}" "${FREEZE:=backbone.key,heads.mode}"
     : "${FRESH:=heads.va}" "${LR_SCALE:=heads.valence_from_mode=100,heads.va=10}" ;&
   keys)  # moodmix-v2.4 (the default until v2.5): v2.3's recipe with 16 key-profile templates beside the pitch branch
