@@ -30,8 +30,8 @@ BUNDLES_ROOT_ENV = "MOODMIX_BUNDLES_ROOT"
 DEFAULT_BUNDLE_NAME = "moodmix-v1"
 # Without a pointer, the newest shipped base bundle present in the root, newest first (moodmix-v2.5:
 # v2.4, all 40 level-2 moods with key profiles and a major/minor head, the profiles fitted to the mode
-# first and a fresh valence/arousal head; docs/model-card.md); moodmix-v2.2 is shipped beside them but was never
-# a default. A root holding only moodmix-v1 (tests, older deployments) keeps it.
+# first and a fresh valence/arousal head; docs/model-card.md); moodmix-v2.2 is shipped beside them but
+# was never a default. A root holding only moodmix-v1 (tests, older deployments) keeps it.
 SHIPPED_BUNDLE_NAMES = (
     "moodmix-v2.5",
     "moodmix-v2.4",
