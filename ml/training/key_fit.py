@@ -3,9 +3,9 @@
 Why: the branch's templates see about a thousand rendered windows with a known mode in a whole training
 run (a few per P x K batch), and reached a major/minor ROC-AUC of 0.78-0.84 on validation clips, while
 the same templates fitted on every train window at once (a few hundred full-batch steps, seconds on a
-CPU) tell the mode of validation clips at 0.90 (docs/model-card.md, v2.5's candidates). The fit is
-convex-ish and tiny (the templates, then one logit), so it runs on each window's time-averaged pitch band,
-computed once, and hands the network a branch that already hears the mode.
+CPU) tell the mode of validation clips at 0.918 through the network's own mode head (docs/model-card.md,
+moodmix-v2.5). The fit is tiny (the templates, then one logit) and needs only each window's time-averaged
+pitch band, computed once, so it hands the network a branch that already hears the mode.
 
 What it sets, in place: the input normalisation's pitch rows (the train windows' per-row mean and
 variance, which the fresh rows of a warm-started model would otherwise only find during training), the
