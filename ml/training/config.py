@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
-__all__ = ["TrainConfig", "DEFAULT_LOSS_WEIGHTS", "resolve_device"]
+__all__ = ["TrainConfig", "DEFAULT_LOSS_WEIGHTS", "resolve_device", "under_prefix"]
 
 DEFAULT_LOSS_WEIGHTS = {"mood": 1.0, "genre": 1.0, "speech": 0.5, "va": 0.5, "triplet": 1.0}
 
@@ -121,6 +122,12 @@ class TrainConfig:
             key: str(value) if isinstance(value, Path) else value
             for key, value in dataclasses.asdict(self).items()
         }
+
+
+def under_prefix(name: str, prefixes: Sequence[str]) -> str | None:
+    """The first of `prefixes` that parameter `name` lies under ("heads.va" covers "heads.va.weight", not
+    "heads.valence_from_mode"), or None: how `freeze`, `fresh` and `lr_scale` name parameters."""
+    return next((p for p in prefixes if name == p or name.startswith(p + ".")), None)
 
 
 def resolve_device(name: str) -> torch.device:

@@ -33,7 +33,7 @@ from ml.inference import ModelBundle
 from ml.models import build_model
 from ml.training.augment import build_pipeline
 from ml.training.cache import WaveformCache
-from ml.training.config import TrainConfig, default_threads, resolve_device
+from ml.training.config import TrainConfig, default_threads, resolve_device, under_prefix
 from ml.training.dataset import ClipWindows, TrainCrops, collate_windows
 from ml.training.key_fit import fit_key_profiles
 from ml.training.labels import LabelSpace
@@ -427,7 +427,7 @@ def _unfrozen(model: torch.nn.Module, frozen: Sequence[str]) -> list[torch.nn.Pa
     teach a new pitch branch and the heads without moving what the mel branch already knows)."""
     trainable = []
     for name, parameter in model.named_parameters():
-        keep = not any(name == prefix or name.startswith(prefix + ".") for prefix in frozen)
+        keep = under_prefix(name, frozen) is None
         parameter.requires_grad_(keep)
         if keep:
             trainable.append(parameter)
@@ -449,7 +449,7 @@ def _lr_groups(
     for name, parameter in model.named_parameters():
         if id(parameter) not in keep:
             continue
-        prefix = next((p for p in scale if name == p or name.startswith(p + ".")), None)
+        prefix = under_prefix(name, tuple(scale))
         matched.add(prefix)
         groups.setdefault(scale[prefix] if prefix else 1.0, []).append(parameter)
     if missing := set(scale) - matched:

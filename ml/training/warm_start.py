@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import torch
 
 from ml.models.pitch import PitchAwareBackbone
+from ml.training.config import under_prefix
 
 __all__ = ["warm_start"]
 
@@ -51,7 +52,7 @@ def warm_start(
         if new_name not in target:
             outcomes["skipped"].append(name)
             continue
-        if any(new_name == p or new_name.startswith(p + ".") for p in fresh):
+        if under_prefix(new_name, fresh) is not None:
             outcomes["fresh"].append(new_name)
             continue
         head = new_name.split(".")[1] if new_name.startswith("heads.") else None
