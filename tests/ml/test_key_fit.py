@@ -86,30 +86,3 @@ def test_only_a_model_with_a_key_branch_can_be_fitted(tmp_path):
         fit_key_profiles(
             model, [], LabelSpace(("happy",), ("rock",)), CONTRACT, WaveformCache(22050, tmp_path)
         )
-
-
-def test_valence_from_mode_adds_the_mode_logit_times_one_gain_to_valence_only():
-    params = {"pitch_bins": CONTRACT.n_pitch, "key_profiles": 4, "mode_head": True}
-    plain = build_model("tf_cnn", n_moods=1, n_genres=1, n_mels=CONTRACT.n_features, **params).eval()
-    linked = build_model(
-        "tf_cnn", n_moods=1, n_genres=1, n_mels=CONTRACT.n_features, valence_from_mode=True, **params
-    ).eval()
-    linked.load_state_dict(plain.state_dict(), strict=False)  # the gain starts at 0: answers as before
-    features = torch.randn(3, CONTRACT.n_features, CONTRACT.window_frames)
-    assert torch.allclose(linked(features)["va"], plain(features)["va"])
-    with torch.no_grad():
-        linked.heads.valence_from_mode.fill_(2.0)
-    before, after = plain(features), linked(features)
-    assert torch.allclose(
-        torch.atanh(after["va"][:, 0]), torch.atanh(before["va"][:, 0]) + 2 * before["mode"], atol=1e-4
-    )
-    assert torch.allclose(after["va"][:, 1], before["va"][:, 1])  # arousal untouched
-    with pytest.raises(ValueError, match="needs the mode head"):
-        build_model(
-            "tf_cnn",
-            n_moods=1,
-            n_genres=1,
-            n_mels=CONTRACT.n_features,
-            pitch_bins=CONTRACT.n_pitch,
-            valence_from_mode=True,
-        )

@@ -1,4 +1,5 @@
-"""What moodmix-v2.4's candidates added: the key-profile branch, the major/minor head, the extended pool."""
+"""What moodmix-v2.4 and v2.5's candidates added: the key-profile branch, the major/minor head (and valence
+fed by it), the extended pool."""
 
 from __future__ import annotations
 
@@ -103,6 +104,33 @@ def test_only_a_model_built_with_a_mode_head_outputs_a_mode_and_validation_pools
     pooled = pool_windows(outputs, torch.tensor([0, 0, 1]), 2)
     expected = torch.logit(outputs["mode"][:2].sigmoid().mean(), eps=1e-6)
     assert torch.allclose(pooled["mode"][0], expected, atol=1e-5)  # the mean probability, as a logit
+
+
+def test_valence_from_mode_adds_the_mode_logit_times_one_gain_to_valence_only():
+    params = {"pitch_bins": PITCH.n_pitch, "key_profiles": 4, "mode_head": True}
+    plain = build_model("tf_cnn", n_moods=1, n_genres=1, n_mels=PITCH.n_features, **params).eval()
+    linked = build_model(
+        "tf_cnn", n_moods=1, n_genres=1, n_mels=PITCH.n_features, valence_from_mode=True, **params
+    ).eval()
+    linked.load_state_dict(plain.state_dict(), strict=False)  # the gain starts at 0: answers as before
+    features = torch.randn(3, PITCH.n_features, PITCH.window_frames)
+    assert torch.allclose(linked(features)["va"], plain(features)["va"])
+    with torch.no_grad():
+        linked.heads.valence_from_mode.fill_(2.0)
+    before, after = plain(features), linked(features)
+    assert torch.allclose(
+        torch.atanh(after["va"][:, 0]), torch.atanh(before["va"][:, 0]) + 2 * before["mode"], atol=1e-4
+    )
+    assert torch.allclose(after["va"][:, 1], before["va"][:, 1])  # arousal untouched
+    with pytest.raises(ValueError, match="needs the mode head"):
+        build_model(
+            "tf_cnn",
+            n_moods=1,
+            n_genres=1,
+            n_mels=PITCH.n_features,
+            pitch_bins=PITCH.n_pitch,
+            valence_from_mode=True,
+        )
 
 
 @pytest.mark.parametrize("package", sorted(POOL_EXTENDED))
